@@ -1,0 +1,117 @@
+import type { IDataObject } from 'n8n-workflow';
+
+export type ParsedBody = { ok: true; payload: IDataObject } | { ok: false; message: string };
+
+const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Plain object check that also works across realms (jest, vm) and excludes arrays, Buffers, Dates and null. */
+function isPlainObject(value: unknown): value is IDataObject {
+	return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+function hasOwn(obj: object, key: string): boolean {
+	return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+function describeJsonType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return `a ${typeof value}`;
+}
+
+/**
+ * V8's JSON.parse messages can quote the body ('Unexpected token 'a', "{"secret": ..." is not
+ * valid JSON'), so only the position hint is kept: the body may hold personal data.
+ */
+function describeJsonSyntaxError(error: unknown): string {
+	const parserMessage = error instanceof Error ? error.message : '';
+	if (/unexpected end of json input/i.test(parserMessage)) {
+		return 'Request body is not valid JSON: it ends before the JSON is complete';
+	}
+	const position = /at position (\d+)/.exec(parserMessage);
+	if (position) {
+		const lineColumn = /\(line (\d+) column (\d+)\)/.exec(parserMessage);
+		const where = lineColumn ? ` (line ${lineColumn[1]}, column ${lineColumn[2]})` : '';
+		return `Request body is not valid JSON: syntax error at position ${position[1]}${where}`;
+	}
+	return 'Request body is not valid JSON: unexpected character';
+}
+
+function parseJsonText(text: string): ParsedBody {
+	// Some senders prefix UTF-8 JSON with a byte order mark, which JSON.parse rejects.
+	const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+	if (withoutBom.trim().length === 0) return { ok: false, message: 'Request body is empty' };
+
+	let value: unknown;
+	try {
+		value = JSON.parse(withoutBom);
+	} catch (error) {
+		return { ok: false, message: describeJsonSyntaxError(error) };
+	}
+	if (!isPlainObject(value)) {
+		return { ok: false, message: `Expected a JSON object but the request body is ${describeJsonType(value)}` };
+	}
+	return { ok: true, payload: value };
+}
+
+/**
+ * Parses the exact raw bytes n8n received (req.rawBody). When rawBody is undefined, falls back
+ * to `parsedBody` (n8n's already-parsed req.body): a plain object is used as is, a string or
+ * Buffer is parsed. An empty parsed object counts as an empty body. Error messages are
+ * user-facing (for a 400) and never contain body content.
+ */
+export function parseJsonObject(rawBody: Buffer | undefined, parsedBody?: unknown): ParsedBody {
+	if (Buffer.isBuffer(rawBody)) {
+		const hasBom = rawBody.length >= 3 && rawBody.subarray(0, 3).equals(UTF8_BYTE_ORDER_MARK);
+		return parseJsonText((hasBom ? rawBody.subarray(3) : rawBody).toString('utf8'));
+	}
+	if (Buffer.isBuffer(parsedBody)) return parseJsonObject(parsedBody);
+	if (typeof parsedBody === 'string') return parseJsonText(parsedBody);
+	if (isPlainObject(parsedBody)) {
+		// Body parsers hand out {} when nothing was sent, so {} is treated as "no body".
+		if (Object.keys(parsedBody).length === 0) return { ok: false, message: 'Request body is empty' };
+		return { ok: true, payload: parsedBody };
+	}
+	if (parsedBody === undefined) return { ok: false, message: 'Request body is empty' };
+	return { ok: false, message: `Expected a JSON object but the request body is ${describeJsonType(parsedBody)}` };
+}
+
+/** A non-empty string value of an own property, as is (not trimmed, numbers not converted). */
+export function getString(obj: IDataObject | undefined, key: string): string | undefined {
+	if (!isPlainObject(obj) || !hasOwn(obj, key)) return undefined;
+	const value = obj[key];
+	return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** A plain-object value of an own property (not arrays or null; own-only so '__proto__' cannot leak Object.prototype). */
+export function getObject(obj: IDataObject | undefined, key: string): IDataObject | undefined {
+	if (!isPlainObject(obj) || !hasOwn(obj, key)) return undefined;
+	const value = obj[key];
+	return isPlainObject(value) ? value : undefined;
+}
+
+/** An array value of an own property. */
+export function getArray(obj: IDataObject | undefined, key: string): unknown[] | undefined {
+	if (!isPlainObject(obj) || !hasOwn(obj, key)) return undefined;
+	const value: unknown = obj[key];
+	return Array.isArray(value) ? (value as unknown[]) : undefined;
+}
+
+/**
+ * Header value as one string (first value if an array), or undefined. Node lower-cases
+ * header names; other casings are still found so hand-built header records work too.
+ */
+export function headerValue(
+	headers: Record<string, string | string[] | undefined>,
+	name: string,
+): string | undefined {
+	if (!isPlainObject(headers)) return undefined;
+	const lowerName = name.toLowerCase();
+	let value: string | string[] | undefined = hasOwn(headers, lowerName) ? headers[lowerName] : undefined;
+	if (value === undefined) {
+		const matchingKey = Object.keys(headers).find((key) => key.toLowerCase() === lowerName);
+		value = matchingKey === undefined ? undefined : headers[matchingKey];
+	}
+	if (Array.isArray(value)) value = value[0];
+	return typeof value === 'string' ? value : undefined;
+}
