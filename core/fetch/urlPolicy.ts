@@ -1,0 +1,358 @@
+/**
+ * Decides whether a file URL taken from a webhook payload or an API response may be fetched.
+ *
+ * The URLs come from outside (a webhook body anyone can POST), so without these checks a
+ * forged payload could make n8n fetch from its own network (server-side request forgery).
+ * Pure functions only: the HTTP layer calls checkUrl before the request, checkRedirect on
+ * every 3xx, and checkConnectedAddress once the socket is connected.
+ */
+
+export interface UrlPolicy {
+	/**
+	 * Host names the service serves files from. Either exact ('api.pdf-sign.com') or a
+	 * leading wildcard ('*.re-port-flow.com'), which matches subdomains at any depth but not
+	 * the bare domain. An entry with a port ('127.0.0.1:8443', '[::1]:8443') allows exactly
+	 * that port; an entry without one allows only the scheme's default port (443, or 80 for
+	 * http when allowHttp is on). Case-insensitive; a trailing dot is ignored; IDN names are
+	 * compared in punycode. Entries that cannot be parsed match nothing.
+	 */
+	allowedHosts: readonly string[];
+	/** Self-hosted and test setups: permit loopback, private, link-local and other non-public addresses. */
+	allowPrivateNetwork: boolean;
+	/** Tests and self-hosted services behind plain HTTP only. Default false: https only. */
+	allowHttp?: boolean;
+}
+
+/** `reason` is user-facing: it names the rule that failed and what to do, and never contains a query string. */
+export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
+
+const PRIVATE_NETWORK_HINT =
+	'If this is a self-hosted service on your own network, turn on Allow Private Network.';
+
+interface HostRule {
+	hostname: string;
+	wildcard: boolean;
+	/** undefined: only the scheme's default port. */
+	port: string | undefined;
+}
+
+/**
+ * Pre-flight check of a URL string: parseable, https (unless allowHttp), no user:pass@,
+ * host and port in allowedHosts, and an IP-literal host must be public unless
+ * allowPrivateNetwork. IPv4 written as 2130706433, 0x7f.1 or 127.1 is covered because the
+ * WHATWG parser normalises it to dotted-quad before we look at it.
+ */
+export function checkUrl(rawUrl: string, policy: UrlPolicy): UrlVerdict {
+	let url: URL;
+	try {
+		url = new URL(rawUrl.trim());
+	} catch {
+		// The raw text is not echoed: it may carry a token.
+		return refuse('The file URL is not a valid absolute URL.');
+	}
+
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp === true)) {
+		const scheme = url.protocol.replace(/:$/, '');
+		return refuse(
+			url.protocol === 'http:'
+				? `The file URL ${redactUrl(url)} uses plain http; only https is allowed.`
+				: `The file URL uses the scheme '${scheme}'; only https is allowed.`,
+		);
+	}
+
+	// Credentials in the URL would be sent to whatever host follows the '@', and are a
+	// classic way of disguising the real host ('https://trusted.com@evil.com/').
+	if (url.username !== '' || url.password !== '') {
+		return refuse(
+			`The file URL ${redactUrl(url)} contains a user name or password (user:pass@); such URLs are refused.`,
+		);
+	}
+
+	const hostname = normaliseHostname(url.hostname);
+	const port = effectivePort(url);
+	const rules = policy.allowedHosts.map(parseHostRule);
+	const hostRules = rules.filter(
+		(rule): rule is HostRule => rule !== undefined && hostMatches(rule, hostname),
+	);
+	if (hostRules.length === 0) {
+		return refuse(
+			`The host '${displayHost(url)}' is not one of the hosts this service serves files from (${describeAllowedHosts(policy.allowedHosts)}). Check that the URL really comes from the service.`,
+		);
+	}
+	if (!hostRules.some((rule) => portMatches(rule, port, url.protocol))) {
+		const allowedPorts = hostRules.map((rule) => rule.port ?? defaultPort(url.protocol));
+		return refuse(
+			`Port ${port} is not allowed for host '${displayHost(url)}' (allowed: ${[...new Set(allowedPorts)].join(', ')}).`,
+		);
+	}
+
+	if (!policy.allowPrivateNetwork && isIpLiteral(hostname) && isPrivateAddress(hostname)) {
+		return refuse(
+			`The file URL points to ${displayHost(url)}, a loopback, private, link-local or otherwise non-public address. ${PRIVATE_NETWORK_HINT}`,
+		);
+	}
+
+	return { ok: true, url };
+}
+
+/**
+ * Checks the address the socket actually connected to (socket.remoteAddress after DNS), so
+ * that a public name resolving to an internal address (DNS rebinding) is still caught.
+ * Returns the reason when refused, undefined when fine. An unknown address is refused
+ * unless allowPrivateNetwork, because we cannot prove it is public (fail closed).
+ */
+export function checkConnectedAddress(
+	address: string | undefined,
+	policy: UrlPolicy,
+): string | undefined {
+	if (policy.allowPrivateNetwork) return undefined;
+	if (address === undefined || address.trim() === '') {
+		return `Could not determine which address the download connected to, so it was stopped. ${PRIVATE_NETWORK_HINT}`;
+	}
+	if (isPrivateAddress(address)) {
+		return `The download host resolved to ${address}, a loopback, private, link-local or otherwise non-public address, so it was stopped. ${PRIVATE_NETWORK_HINT}`;
+	}
+	return undefined;
+}
+
+/**
+ * True for every address a public file host should never have: loopback, unspecified,
+ * private, CGNAT, link-local, unique-local, multicast, reserved, documentation and
+ * benchmarking ranges, and IPv6 forms that embed such an IPv4 address. Accepts IPv4 in any
+ * form the WHATWG URL parser accepts, IPv6 with or without brackets and with a zone id.
+ * Anything that does not parse as an IP address counts as private (fail closed).
+ */
+export function isPrivateAddress(ip: string): boolean {
+	const bytes = parseIpAddress(canonicaliseIpv4Text(ip.trim()));
+	if (bytes === null) return true;
+	return bytes.length === 4 ? isNonPublicIpv4(bytes) : isNonPublicIpv6(bytes);
+}
+
+/** For log and error text: scheme, host and path only. Query and fragment often carry signatures or tokens. */
+export function redactUrl(url: string | URL): string {
+	let parsed: URL;
+	try {
+		parsed = typeof url === 'string' ? new URL(url) : url;
+	} catch {
+		return '(invalid URL)';
+	}
+	const redacted = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+	// data: and similar URLs keep their payload in the path; keep log lines short.
+	return redacted.length > 300 ? `${redacted.slice(0, 300)}…` : redacted;
+}
+
+/**
+ * Resolves a redirect's Location against the current URL and checks it with the same
+ * policy. A redirect from https to http is refused even with allowHttp: it would send the
+ * (often signed) URL in clear text although the service offered TLS.
+ */
+export function checkRedirect(
+	location: string | undefined,
+	currentUrl: URL,
+	policy: UrlPolicy,
+): UrlVerdict {
+	if (location === undefined || location.trim() === '') {
+		return refuse(`The server at ${redactUrl(currentUrl)} sent a redirect without a Location header.`);
+	}
+	let target: URL;
+	try {
+		target = new URL(location.trim(), currentUrl);
+	} catch {
+		return refuse(`The server at ${redactUrl(currentUrl)} redirected to an invalid URL.`);
+	}
+	if (currentUrl.protocol === 'https:' && target.protocol === 'http:') {
+		return refuse(
+			`The server at ${redactUrl(currentUrl)} redirected from https to plain http (${redactUrl(target)}); downgrades are refused.`,
+		);
+	}
+	const verdict = checkUrl(target.href, policy);
+	if (verdict.ok) return verdict;
+	return refuse(`Redirect from ${redactUrl(currentUrl)} refused: ${verdict.reason}`);
+}
+
+function refuse(reason: string): UrlVerdict {
+	return { ok: false, reason };
+}
+
+function normaliseHostname(hostname: string): string {
+	return hostname.toLowerCase().replace(/\.$/, '');
+}
+
+function displayHost(url: URL): string {
+	return normaliseHostname(url.hostname);
+}
+
+function defaultPort(protocol: string): string {
+	return protocol === 'http:' ? '80' : '443';
+}
+
+/** URL.port is '' for the scheme's default port, so fill it in to compare like with like. */
+function effectivePort(url: URL): string {
+	return url.port === '' ? defaultPort(url.protocol) : url.port;
+}
+
+function describeAllowedHosts(allowedHosts: readonly string[]): string {
+	if (allowedHosts.length === 0) return 'none configured';
+	return allowedHosts.join(', ');
+}
+
+/** Runs the entry through the same URL parser as the checked URL, so case, IDN and IP spellings compare equal. */
+function parseHostRule(entry: string): HostRule | undefined {
+	let text = entry.trim();
+	const wildcard = text.startsWith('*.');
+	if (wildcard) text = text.slice(2);
+	// A bare IPv6 address ('::1') would otherwise be read as host ':' plus ports.
+	if (!text.startsWith('[') && text.split(':').length > 2) text = `[${text}]`;
+	if (text === '' || /[/?#@\\*]/.test(text)) return undefined;
+	let parsed: URL;
+	try {
+		parsed = new URL(`https://${text}`);
+	} catch {
+		return undefined;
+	}
+	const hostname = normaliseHostname(parsed.hostname);
+	if (hostname === '' || (wildcard && isIpLiteral(hostname))) return undefined;
+	// 'host:443' written out must still match https://host/, whose URL.port is ''.
+	const explicitPort = /:\d+$/.test(text) ? (parsed.port === '' ? '443' : parsed.port) : undefined;
+	return { hostname, wildcard, port: explicitPort };
+}
+
+function hostMatches(rule: HostRule, hostname: string): boolean {
+	if (!rule.wildcard) return hostname === rule.hostname;
+	// The dot before the suffix is what keeps 'evilre-port-flow.com' out.
+	return !isIpLiteral(hostname) && hostname.endsWith(`.${rule.hostname}`);
+}
+
+function portMatches(rule: HostRule, port: string, protocol: string): boolean {
+	return port === (rule.port ?? defaultPort(protocol));
+}
+
+function isIpLiteral(hostname: string): boolean {
+	return parseIpAddress(hostname) !== null;
+}
+
+/**
+ * Lets isPrivateAddress read IPv4 the way the URL parser (and so the HTTP client) would:
+ * '127.1', '2130706433' and '0x7f.0.0.1' all mean 127.0.0.1. Only characters that can
+ * appear in such spellings are passed to the parser, so 'a@b' cannot smuggle a host in.
+ */
+function canonicaliseIpv4Text(text: string): string {
+	if (!/^[0-9a-fA-FxX.]+$/.test(text)) return text;
+	try {
+		return new URL(`http://${text}/`).hostname;
+	} catch {
+		return text;
+	}
+}
+
+/** 4 bytes for IPv4 (strict dotted-quad), 16 for IPv6 (brackets and zone id allowed), null otherwise. */
+function parseIpAddress(text: string): Uint8Array | null {
+	const unbracketed = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+	return unbracketed.includes(':') ? parseIpv6(unbracketed) : parseIpv4(unbracketed);
+}
+
+function parseIpv4(text: string): Uint8Array | null {
+	const parts = text.split('.');
+	if (parts.length !== 4) return null;
+	const bytes = new Uint8Array(4);
+	for (let index = 0; index < 4; index++) {
+		const part = parts[index];
+		// No leading zeros: '010' is octal to some parsers and decimal to others.
+		if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return null;
+		const value = Number(part);
+		if (value > 255) return null;
+		bytes[index] = value;
+	}
+	return bytes;
+}
+
+function parseIpv6(text: string): Uint8Array | null {
+	// The zone id ('fe80::1%eth0') names an interface, not part of the address.
+	const zoneStart = text.indexOf('%');
+	let body = zoneStart === -1 ? text : text.slice(0, zoneStart);
+
+	let embeddedIpv4: Uint8Array | null = null;
+	const lastColon = body.lastIndexOf(':');
+	if (lastColon === -1) return null;
+	const lastPart = body.slice(lastColon + 1);
+	if (lastPart.includes('.')) {
+		embeddedIpv4 = parseIpv4(lastPart);
+		if (embeddedIpv4 === null) return null;
+		// Stand-in groups keep the group count right; the real bytes are written below.
+		body = `${body.slice(0, lastColon + 1)}0:0`;
+	}
+
+	const halves = body.split('::');
+	if (halves.length > 2) return null;
+	const head = halves[0] === '' ? [] : halves[0].split(':');
+	const tail = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
+	const missing = 8 - head.length - tail.length;
+	if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+	const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+
+	const bytes = new Uint8Array(16);
+	for (let index = 0; index < 8; index++) {
+		const group = groups[index];
+		if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
+		const value = parseInt(group, 16);
+		bytes[index * 2] = value >> 8;
+		bytes[index * 2 + 1] = value & 0xff;
+	}
+	if (embeddedIpv4 !== null) bytes.set(embeddedIpv4, 12);
+	return bytes;
+}
+
+type Cidr = readonly [base: readonly number[], prefixLength: number];
+
+const NON_PUBLIC_IPV4: readonly Cidr[] = [
+	[[0, 0, 0, 0], 8], // "this network", includes 0.0.0.0 which connects to localhost
+	[[10, 0, 0, 0], 8], // private
+	[[100, 64, 0, 0], 10], // carrier-grade NAT
+	[[127, 0, 0, 0], 8], // loopback
+	[[169, 254, 0, 0], 16], // link-local, includes cloud metadata 169.254.169.254
+	[[172, 16, 0, 0], 12], // private
+	[[192, 0, 0, 0], 24], // IETF protocol assignments
+	[[192, 0, 2, 0], 24], // documentation
+	[[192, 168, 0, 0], 16], // private
+	[[198, 18, 0, 0], 15], // benchmarking
+	[[198, 51, 100, 0], 24], // documentation
+	[[203, 0, 113, 0], 24], // documentation
+	[[224, 0, 0, 0], 4], // multicast
+	[[240, 0, 0, 0], 4], // reserved, includes broadcast 255.255.255.255
+];
+
+const NON_PUBLIC_IPV6: readonly Cidr[] = [
+	[[0x00, 0x64, 0xff, 0x9b, 0x00, 0x01], 48], // local-use NAT64 (RFC 8215): translates into a private network
+	[[0x20, 0x01, 0x00, 0x00], 23], // IETF protocol assignments: Teredo, benchmarking, ORCHID
+	[[0x20, 0x01, 0x0d, 0xb8], 32], // documentation
+	[[0x3f, 0xff], 20], // documentation (RFC 9637)
+];
+
+function isInCidr(bytes: Uint8Array, [base, prefixLength]: Cidr): boolean {
+	for (let bit = 0; bit < prefixLength; bit++) {
+		const byteIndex = bit >> 3;
+		const mask = 0x80 >> (bit & 7);
+		if ((bytes[byteIndex] & mask) !== ((base[byteIndex] ?? 0) & mask)) return false;
+	}
+	return true;
+}
+
+function isNonPublicIpv4(bytes: Uint8Array): boolean {
+	return NON_PUBLIC_IPV4.some((cidr) => isInCidr(bytes, cidr));
+}
+
+function isNonPublicIpv6(bytes: Uint8Array): boolean {
+	// Forms that carry an IPv4 address are judged by it, since that is where traffic ends up.
+	// ::/96 (IPv4-compatible, also :: and ::1 whose embedded 0.0.0.x is non-public) and ::ffff:0:0/96 (mapped):
+	if (isInCidr(bytes, [[], 96]) || isInCidr(bytes, [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff], 96])) {
+		return isNonPublicIpv4(bytes.subarray(12, 16));
+	}
+	// NAT64 well-known prefix 64:ff9b::/96.
+	if (isInCidr(bytes, [[0x00, 0x64, 0xff, 0x9b], 96])) return isNonPublicIpv4(bytes.subarray(12, 16));
+	// 6to4 2002::/16 carries the IPv4 address in bits 16-47.
+	if (isInCidr(bytes, [[0x20, 0x02], 16])) return isNonPublicIpv4(bytes.subarray(2, 6));
+	if (NON_PUBLIC_IPV6.some((cidr) => isInCidr(bytes, cidr))) return true;
+	// Only 2000::/3 is global unicast; outside it lie fc00::/7 unique-local, fe80::/10
+	// link-local, ff00::/8 multicast, 100::/64 discard and unassigned space.
+	return !isInCidr(bytes, [[0x20], 3]);
+}
