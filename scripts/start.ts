@@ -1,0 +1,147 @@
+/**
+ * `npm start`: a local n8n with this package installed the way users install it, the
+ * example workflows imported, and an owner account so the editor opens on the workflows.
+ *
+ *   N8N_VERSION=1.123.81 npm start        pick another supported n8n (default: the newest)
+ *   N8N_PORT=5678                         editor and webhook port
+ *   N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD  owner login (default: generated, kept in .n8n-local/owner.json)
+ *   DB_TYPE=postgresdb DB_POSTGRESDB_*    use PostgreSQL instead of the embedded SQLite
+ *   N8N_REIMPORT_EXAMPLES=1               import examples/ again (overwrites those workflows)
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { N8nInstance, runN8nCli, n8nEnvironment } from '../test/harness/n8n';
+import { installPackageInto, packPackage } from '../test/harness/package';
+import { repoRoot, SUPPORTED_VERSIONS } from '../test/harness/versions';
+
+const PACKAGE = 'n8n-nodes-pdf-webhooks';
+
+async function main(): Promise<void> {
+	const version = process.env.N8N_VERSION ?? Object.keys(SUPPORTED_VERSIONS)[0];
+	if (!SUPPORTED_VERSIONS[version]) throw new Error(`N8N_VERSION=${version} is not one of ${Object.keys(SUPPORTED_VERSIONS).join(', ')}`);
+	const port = Number(process.env.N8N_PORT ?? 5678);
+	const userFolder = join(repoRoot, '.n8n-local', version);
+	mkdirSync(userFolder, { recursive: true });
+
+	step(`Installing n8n ${version} (cached after the first run)`);
+	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), version], { stdio: 'inherit' });
+	if (install.status !== 0) throw new Error('installing n8n failed');
+
+	step(`Building and packing ${PACKAGE}, installing it into ${join(userFolder, '.n8n', 'nodes')}`);
+	const tarball = packPackage();
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	rmSync(join(nodesDir, 'node_modules', PACKAGE), { recursive: true, force: true });
+	installPackageInto(nodesDir, tarball);
+
+	const owner = ownerLogin(userFolder);
+	const env = localEnvironment(version, userFolder, port);
+	const examples = readExamples();
+	const marker = join(userFolder, '.examples-imported');
+	if (examples.length > 0 && (!existsSync(marker) || process.env.N8N_REIMPORT_EXAMPLES === '1')) {
+		step(`Importing ${examples.length} example workflows (inactive until you fill in their credentials)`);
+		runN8nCli(version, env, ['import:workflow', '--separate', `--input=${join(repoRoot, 'examples')}`]);
+		writeFileSync(marker, new Date().toISOString());
+	}
+
+	step(`Starting n8n ${version} on port ${port}`);
+	const n8n = await N8nInstance.start({
+		version,
+		userFolder,
+		port,
+		owner,
+		output: 'inherit',
+		withoutPackage: true,
+		createApiKey: false,
+		env: passThroughEnvironment(),
+	});
+
+	const stop = async (): Promise<void> => {
+		process.stdout.write('\nStopping n8n…\n');
+		await n8n.stop(30_000);
+		process.exit(0);
+	};
+	process.once('SIGINT', () => void stop());
+	process.once('SIGTERM', () => void stop());
+
+	const editorUrl = `http://localhost:${port}`;
+	const lines = [
+		'',
+		`n8n ${version} is running with ${PACKAGE}.`,
+		`  Editor:   ${editorUrl}`,
+		`  Login:    ${owner.email} / ${owner.password}${process.env.N8N_OWNER_PASSWORD ? ' (from N8N_OWNER_PASSWORD)' : ` (stored in ${join('.n8n-local', version, 'owner.json')})`}`,
+		'',
+		'Production webhook URLs of the example triggers (paste them into each service; they answer once the workflow is active):',
+		...examples.flatMap((wf) =>
+			wf.nodes
+				.filter((node) => node.type.startsWith(`${PACKAGE}.`) && node.type.endsWith('Trigger') && node.webhookId)
+				.map((node) => `  ${wf.name.padEnd(44)} ${editorUrl}/webhook/${node.webhookId}/webhook`),
+		),
+		'',
+		'Press Ctrl-C to stop.',
+		'',
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+	const code = await n8n.waitForExit();
+	process.exit(code ?? 0);
+}
+
+function step(message: string): void {
+	process.stdout.write(`\n▶ ${message}\n`);
+}
+
+interface ExampleWorkflow {
+	name: string;
+	nodes: Array<{ type: string; webhookId?: string }>;
+}
+
+function readExamples(): ExampleWorkflow[] {
+	const dir = join(repoRoot, 'examples');
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExampleWorkflow);
+}
+
+function ownerLogin(userFolder: string): { email: string; password: string } {
+	const file = join(userFolder, 'owner.json');
+	const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string }) : undefined;
+	const owner = {
+		email: process.env.N8N_OWNER_EMAIL ?? stored?.email ?? 'owner@example.com',
+		// n8n wants 8+ characters with a number and an upper-case letter.
+		password: process.env.N8N_OWNER_PASSWORD ?? stored?.password ?? `Pdf-${randomBytes(12).toString('base64url')}7`,
+	};
+	if (!process.env.N8N_OWNER_PASSWORD) {
+		writeFileSync(file, JSON.stringify(owner, null, 2));
+		chmodSync(file, 0o600);
+	}
+	return owner;
+}
+
+/** The harness defaults, minus what only tests want (a fixed encryption key, loopback-only). */
+function localEnvironment(version: string, userFolder: string, port: number): Record<string, string> {
+	return n8nEnvironment(version, userFolder, port, port + 1, {
+		N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY,
+		...passThroughEnvironment(),
+	});
+}
+
+/** Database and other n8n settings the user set in their shell win over ours. */
+function passThroughEnvironment(): Record<string, string | undefined> {
+	const passed: Record<string, string | undefined> = { N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY };
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(DB_|N8N_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key) && !/^N8N_(VERSION|OWNER_)/.test(key)) passed[key] = value;
+	}
+	passed.N8N_LISTEN_ADDRESS ??= '0.0.0.0';
+	passed.N8N_HOST ??= 'localhost';
+	passed.WEBHOOK_URL ??= `http://localhost:${process.env.N8N_PORT ?? 5678}/`;
+	return passed;
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exit(1);
+});

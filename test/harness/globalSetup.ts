@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { packPackage } from './package';
+import { repoRoot, versionsUnderTest } from './versions';
+
+/** Once per e2e run: make sure the n8n versions are installed, and pack this package. */
+export default async function globalSetup(): Promise<void> {
+	const versions = versionsUnderTest();
+	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), ...versions], {
+		stdio: 'inherit',
+	});
+	if (install.status !== 0) throw new Error(`installing n8n ${versions.join(', ')} failed`);
+	process.env.E2E_PACKAGE_TARBALL = packPackage();
+}

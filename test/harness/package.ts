@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { repoRoot } from './versions';
+
+const packDir = join(repoRoot, '.cache', 'pack');
+
+/** Builds and packs this package with `npm pack` (what npm would publish); returns the tarball path. */
+export function packPackage(): string {
+	rmSync(packDir, { recursive: true, force: true });
+	mkdirSync(packDir, { recursive: true });
+	const res = spawnSync('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], {
+		cwd: repoRoot,
+		encoding: 'utf8',
+		env: { ...process.env, npm_config_update_notifier: 'false' },
+	});
+	if (res.status !== 0) throw new Error(`npm pack failed:\n${res.stdout}\n${res.stderr}`);
+	return packedTarball();
+}
+
+export function packedTarball(): string {
+	const fromEnv = process.env.E2E_PACKAGE_TARBALL;
+	if (fromEnv && existsSync(fromEnv)) return fromEnv;
+	const found = existsSync(packDir) ? readdirSync(packDir).filter((f) => f.endsWith('.tgz')) : [];
+	if (found.length !== 1) throw new Error(`expected one packed tarball in ${packDir}; run the e2e suite through jest (globalSetup packs it)`);
+	return join(packDir, found[0]);
+}
+
+/**
+ * Installs the packed tarball into an n8n `~/.n8n/nodes` folder as a user would. Like n8n's
+ * own community-package installer, peer dependencies are left out: n8n provides n8n-workflow.
+ */
+export function installPackageInto(nodesDir: string, tarball = packedTarball()): void {
+	mkdirSync(nodesDir, { recursive: true });
+	const manifest = join(nodesDir, 'package.json');
+	if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	const res = spawnSync(
+		'npm',
+		['install', tarball, '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--package-lock=false', '--loglevel=error'],
+		{ cwd: nodesDir, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } },
+	);
+	if (res.status !== 0) throw new Error(`installing ${tarball} into ${nodesDir} failed:\n${res.stdout}\n${res.stderr}`);
+}
