@@ -1,0 +1,265 @@
+/**
+ * The one path every delivery takes: IP allowlist → authenticity → parse → recognise →
+ * filter → confirm → dedupe → items. A rejection leaves with a status and a short JSON
+ * error and never starts the workflow; nothing here echoes a secret, a signature or the
+ * value we expected.
+ */
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { AuthenticityCheck, RecognisedEvent, ServiceDescriptor } from '../service';
+import { rememberDelivery } from './dedupe';
+import { checkIncomingAuth } from './incomingAuth';
+import { incomingAuthFromCredential } from './incomingAuthCredential';
+import { isIpAllowed, parseAllowlist } from './ipAllowlist';
+import { headerValue, parseJsonObject } from './parse';
+import { checkTimestamp, matchesSharedSecret, verifySignature } from './verify';
+
+export interface TriggerOptions {
+	allowedIpAddresses?: string;
+	deduplicate?: boolean;
+	passUnknownEvents?: boolean;
+	acceptTestEventsInProduction?: boolean;
+	maxTimestampAgeSeconds?: number;
+	confirmWithApi?: boolean;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * Why a delivery does not start the workflow. `reject`: refused with `status` and
+ * `{ error }`. `acknowledge`: genuine but deliberately not run, answered 200 so the service
+ * does not retry. `misconfiguration` marks causes in the node's own setup, which the
+ * editor should show.
+ */
+type Stop =
+	| { kind: 'reject'; status: number; message: string; misconfiguration?: boolean }
+	| { kind: 'acknowledge'; reason: 'filtered' | 'unknown_event' | 'duplicate' | 'test_event' };
+
+const reject = (status: number, message: string, misconfiguration = false): Stop => ({ kind: 'reject', status, message, misconfiguration });
+const acknowledge = (reason: Extract<Stop, { kind: 'acknowledge' }>['reason']): Stop => ({ kind: 'acknowledge', reason });
+
+export async function handleDelivery(this: IWebhookFunctions, service: ServiceDescriptor): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject();
+	const headers = request.headers as Headers;
+	const options = this.getNodeParameter('options', {}) as TriggerOptions;
+	const isEditorTest = this.getMode() === 'manual';
+	const rawBody = rawBodyOf(request);
+
+	const stopped =
+		checkAllowlist(options.allowedIpAddresses, request.ip) ??
+		(await checkAuthenticity.call(this, service, rawBody, headers, options));
+	if (stopped) return respond.call(this, service, stopped, isEditorTest);
+
+	const parsed = parseJsonObject(rawBody, request.body);
+	if (!parsed.ok) return respond.call(this, service, reject(400, parsed.message), isEditorTest);
+	const recognised = service.delivery.recognise({
+		payload: parsed.payload,
+		headers,
+		parameters: this.getNode().parameters as IDataObject,
+	});
+	if (!recognised.ok) {
+		return respond.call(this, service, reject(400, `Not a ${service.displayName} event: ${recognised.message}`), isEditorTest);
+	}
+	const event = recognised.event;
+
+	const skipped =
+		selectEvent.call(this, service, event.event, options, isEditorTest) ??
+		(await confirmWithService.call(this, service, event, options)) ??
+		rememberOrSkip.call(this, service, event, options, isEditorTest);
+	if (skipped) return respond.call(this, service, skipped, isEditorTest);
+
+	return {
+		workflowData: [toItems(event, parsed.payload)],
+		webhookResponse: { received: true },
+	};
+}
+
+function respond(this: IWebhookFunctions, service: ServiceDescriptor, stop: Stop, isEditorTest: boolean): IWebhookResponseData {
+	if (stop.kind === 'acknowledge') {
+		return { webhookResponse: { received: true, started: false, reason: stop.reason } };
+	}
+	const request = this.getRequestObject();
+	this.logger.warn(`${service.displayName} Trigger rejected a delivery (${stop.status}): ${stop.message}`, {
+		node: this.getNode().name,
+		clientIp: request.ip,
+	});
+	if (stop.misconfiguration && isEditorTest) {
+		// While the user is listening in the editor, show the setup problem there.
+		throw new NodeOperationError(this.getNode(), stop.message);
+	}
+	this.getResponseObject().status(stop.status).json({ error: stop.message });
+	return { noWebhookResponse: true };
+}
+
+function checkAllowlist(allowlist: string | undefined, clientIp: string | undefined): Stop | undefined {
+	if (!allowlist?.trim()) return undefined;
+	const { ranges, errors } = parseAllowlist(allowlist);
+	// A typo must not silently open the trigger to everyone.
+	if (errors.length > 0) return reject(403, `IP Allowlist option is invalid: ${errors.join('; ')}`, true);
+	if (!isIpAllowed(clientIp, ranges)) return reject(403, 'Sender address is not in the IP allowlist');
+	return undefined;
+}
+
+function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Buffer | undefined {
+	const raw = (request as unknown as { rawBody?: unknown }).rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	if (typeof raw === 'string') return Buffer.from(raw);
+	return undefined;
+}
+
+async function checkAuthenticity(
+	this: IWebhookFunctions,
+	service: ServiceDescriptor,
+	rawBody: Buffer | undefined,
+	headers: Headers,
+	options: TriggerOptions,
+): Promise<Stop | undefined> {
+	const { checks, credential } = service.delivery;
+	if (checks.length === 0) return undefined;
+	let credentialData: ICredentialDataDecryptedObject = {};
+	if (credential) {
+		const loaded = await loadCredential.call(this, credential.type);
+		if (!loaded) return reject(401, `Select a ${service.displayName} credential in the trigger so deliveries can be verified`, true);
+		credentialData = loaded;
+	}
+	const secrets = credential
+		? [credential.secretField, credential.previousSecretField]
+				.map((field) => (field ? credentialData[field] : undefined))
+				.filter((value): value is string => typeof value === 'string' && value.length > 0)
+		: [];
+
+	let verifiedSomething = false;
+	for (const check of checks) {
+		const result = verifyCheck(check, { service, rawBody, headers, options, secrets, credentialData });
+		if (result === 'verified') verifiedSomething = true;
+		else if (result !== 'not_configured') return result;
+	}
+	if (!verifiedSomething) {
+		return reject(
+			401,
+			`No way to verify ${service.displayName} deliveries is configured: set a secret or an authentication method in the credential`,
+			true,
+		);
+	}
+	return undefined;
+}
+
+interface CheckInput {
+	service: ServiceDescriptor;
+	rawBody: Buffer | undefined;
+	headers: Headers;
+	options: TriggerOptions;
+	secrets: string[];
+	credentialData: ICredentialDataDecryptedObject;
+}
+
+/** `verified`, `not_configured` (an optional check the user did not set up), or why it failed. */
+function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 'not_configured' | Stop {
+	const { service, rawBody, headers, secrets } = input;
+	const noSecret = reject(401, `The ${service.displayName} credential has no webhook secret`, true);
+	switch (check.kind) {
+		case 'signature': {
+			if (secrets.length === 0) return check.required === 'always' ? noSecret : 'not_configured';
+			const provided = headerValue(headers, check.header);
+			if (!provided) return reject(401, `Missing ${check.header} signature header`);
+			const body = rawBody ?? Buffer.alloc(0);
+			if (verifySignature(check.scheme, provided, body, secrets)) return 'verified';
+			if (check.compactJsonFallback) {
+				const compact = compactJson(body);
+				if (compact && verifySignature(check.scheme, provided, compact, secrets)) return 'verified';
+			}
+			return reject(401, `Invalid ${check.header} signature`);
+		}
+		case 'sharedSecretHeader': {
+			if (secrets.length === 0) return noSecret;
+			if (!matchesSharedSecret(headerValue(headers, check.header), secrets)) {
+				return reject(401, `Missing or invalid ${check.header} header`);
+			}
+			const maxAge = input.options.maxTimestampAgeSeconds ?? 0;
+			if (check.timestampHeader && Number.isFinite(maxAge) && maxAge > 0) {
+				const verdict = checkTimestamp(headerValue(headers, check.timestampHeader), maxAge, Date.now());
+				if (!verdict.ok) return reject(401, `${check.timestampHeader} rejected: ${verdict.reason.replace('_', ' ')}`);
+			}
+			return 'verified';
+		}
+		case 'incomingAuth': {
+			const auth = incomingAuthFromCredential(input.credentialData);
+			if (auth.type === 'none') return 'not_configured';
+			const verdict = checkIncomingAuth(auth, headers);
+			return verdict.ok ? 'verified' : reject(401, verdict.reason);
+		}
+	}
+}
+
+/** `JSON.stringify(JSON.parse(body))`: what a service signs when its code re-serialises. */
+function compactJson(body: Buffer): Buffer | undefined {
+	try {
+		return Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'))));
+	} catch {
+		return undefined;
+	}
+}
+
+async function loadCredential(this: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {
+	try {
+		return await this.getCredentials<ICredentialDataDecryptedObject>(type);
+	} catch {
+		// No credential selected (or it cannot be decrypted): the caller fails closed.
+		return undefined;
+	}
+}
+
+function selectEvent(
+	this: IWebhookFunctions,
+	service: ServiceDescriptor,
+	eventName: string,
+	options: TriggerOptions,
+	isEditorTest: boolean,
+): Stop | undefined {
+	const definition = service.delivery.events.find((e) => e.value === eventName);
+	if (definition?.isTest) {
+		// Test pings from the service's settings page reach the editor; production only on request.
+		return isEditorTest || options.acceptTestEventsInProduction ? undefined : acknowledge('test_event');
+	}
+	if (!definition) return options.passUnknownEvents ? undefined : acknowledge('unknown_event');
+	const selected = this.getNodeParameter('events', []) as string[];
+	return selected.includes(eventName) ? undefined : acknowledge('filtered');
+}
+
+async function confirmWithService(
+	this: IWebhookFunctions,
+	service: ServiceDescriptor,
+	event: RecognisedEvent,
+	options: TriggerOptions,
+): Promise<Stop | undefined> {
+	if (!options.confirmWithApi || !service.delivery.confirm) return undefined;
+	const confirmation = await service.delivery.confirm.call(this, event);
+	if (confirmation.outcome === 'rejected') return reject(401, confirmation.message);
+	// 503 makes the service retry later instead of dropping the event.
+	if (confirmation.outcome === 'unavailable') return reject(503, confirmation.message);
+	return undefined;
+}
+
+function rememberOrSkip(
+	this: IWebhookFunctions,
+	service: ServiceDescriptor,
+	event: RecognisedEvent,
+	options: TriggerOptions,
+	isEditorTest: boolean,
+): Stop | undefined {
+	// The editor's test listener is for trying things out: re-sending the same event must work.
+	if (isEditorTest || options.deduplicate === false) return undefined;
+	const verdict = rememberDelivery(this.getWorkflowStaticData('node'), `${service.id}:${event.dedupeKey}`, Date.now());
+	return verdict === 'duplicate' ? acknowledge('duplicate') : undefined;
+}
+
+function toItems(event: RecognisedEvent, payload: IDataObject): INodeExecutionData[] {
+	return event.items.map((json) => ({ json: { ...json, payload } }));
+}

@@ -1,0 +1,139 @@
+/**
+ * Pieces of a trigger node's description that follow from its service descriptor, so the
+ * five trigger nodes stay thin and alike.
+ */
+import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-workflow';
+
+import type { ServiceDescriptor } from '../service';
+
+/**
+ * Plain strings only (no expressions): n8n 2.x then resolves the webhook without an
+ * expression isolate per request, as it does for its own Webhook node.
+ * `responseData: ''` makes n8n answer with our `webhookResponse` instead of its
+ * `firstEntryJson` default.
+ */
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: 'webhook',
+	},
+];
+
+/**
+ * None of the five services has an API to register webhooks: the user pastes the URL into
+ * the service's settings (or passes it per request). These hooks therefore only report
+ * success; the URL stays valid as long as the workflow is active.
+ */
+export const WEBHOOKS_REGISTERED_BY_THE_USER = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};
+
+export interface TriggerPropertyOptions {
+	/** Where to paste the URL, in the service's own words. */
+	setupNotice: string;
+	/** Properties only this service has (e.g. ReportFlow's one item per file), shown before Options. */
+	extraProperties?: INodeProperties[];
+}
+
+export function triggerProperties(service: ServiceDescriptor, extra: TriggerPropertyOptions): INodeProperties[] {
+	const delivery = service.delivery;
+	const regularEvents = delivery.events.filter((e) => !e.isTest).sort((a, b) => a.name.localeCompare(b.name));
+	const hasTestEvents = delivery.events.some((e) => e.isTest);
+	const timestampCheck = delivery.checks.find((c) => c.kind === 'sharedSecretHeader' && c.timestampHeader);
+
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Deduplicate Retries',
+			name: 'deduplicate',
+			type: 'boolean',
+			default: true,
+			description: `Whether to answer a repeated delivery of the same ${service.displayName} event with 200 without starting the workflow again`,
+		},
+		{
+			displayName: 'IP Allowlist',
+			name: 'allowedIpAddresses',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 34.123.45.67, 2001:db8::/32',
+			description:
+				'Comma-separated IP addresses or CIDR ranges allowed to call this webhook; others get 403. Empty allows any address. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real sender.',
+		},
+		{
+			displayName: 'Pass Unknown Events',
+			name: 'passUnknownEvents',
+			type: 'boolean',
+			default: false,
+			description: `Whether to start the workflow for event types this node does not know yet (e.g. new ${service.displayName} events); otherwise they are acknowledged and ignored`,
+		},
+	];
+	if (hasTestEvents) {
+		options.push({
+			displayName: 'Accept Test Events in Production',
+			name: 'acceptTestEventsInProduction',
+			type: 'boolean',
+			default: false,
+			description: `Whether the test event ${service.displayName} sends from its settings page starts the active workflow too. While listening in the editor it always does.`,
+		});
+	}
+	if (timestampCheck) {
+		options.push({
+			displayName: 'Maximum Event Age (Seconds)',
+			name: 'maxTimestampAgeSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Reject deliveries whose timestamp header is older, or further in the future, than this many seconds (replay protection). 0 turns the check off.',
+		});
+	}
+	if (delivery.confirm) {
+		options.push({
+			displayName: 'Confirm With API',
+			name: 'confirmWithApi',
+			type: 'boolean',
+			default: false,
+			description: `Whether to ask the ${service.displayName} API about each event before the workflow starts, rejecting events it does not confirm (needs the API credential)`,
+		});
+	}
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+	return [
+		{
+			displayName: extra.setupNotice,
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Events',
+			name: 'events',
+			type: 'multiOptions',
+			required: true,
+			default: regularEvents.map((e) => e.value),
+			description: 'The events that start the workflow. Others are acknowledged and ignored.',
+			options: regularEvents.map((e) => ({ name: e.name, value: e.value, description: e.description })),
+		},
+		...(extra.extraProperties ?? []),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options,
+		},
+	];
+}

@@ -1,0 +1,114 @@
+/**
+ * What makes one document service different from another, as data. Each service folder
+ * under nodes/ exports one `ServiceDescriptor`; the trigger and action nodes, their
+ * parameters and the shared delivery and download paths all read it. Nothing in core/
+ * names a service.
+ */
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import type { HmacScheme } from './delivery/verify';
+
+export interface EventDefinition {
+	/** The event name exactly as the service sends it, e.g. `document.generated`. */
+	value: string;
+	/** Shown in the Events filter. */
+	name: string;
+	description: string;
+	/** A test delivery the service sends from its settings page. */
+	isTest?: boolean;
+}
+
+/** One delivery, recognised: what the workflow receives and how retries are spotted. */
+export interface RecognisedEvent {
+	/** The event name used for filtering (one of `EventDefinition.value`, or an unknown one). */
+	event: string;
+	/** Output items, field names in camelCase; the pipeline adds the raw payload under `payload`. */
+	items: IDataObject[];
+	/** Same for every retry of this delivery, different for different deliveries. */
+	dedupeKey: string;
+}
+
+export type Recognition = { ok: true; event: RecognisedEvent } | { ok: false; message: string };
+
+export interface RecogniseInput {
+	payload: IDataObject;
+	/** Lower-case request headers. */
+	headers: Record<string, string | string[] | undefined>;
+	/** The trigger's own parameters, for service-specific output choices (e.g. one item per file). */
+	parameters: IDataObject;
+}
+
+/** How a service proves that a delivery is genuine. Several may apply; all must pass. */
+export type AuthenticityCheck =
+	| {
+			kind: 'signature';
+			/** Header carrying the signature, lower-case. */
+			header: string;
+			scheme: HmacScheme;
+			/** `always`: a secret must be configured (fail closed). `whenSecretSet`: the signature is optional in the service and only checked when the user set a secret. */
+			required: 'always' | 'whenSecretSet';
+			/**
+			 * Some docs sign `JSON.stringify(parsedBody)` in their example but the raw body elsewhere:
+			 * try the raw bytes first and the compact re-serialisation only when that fails.
+			 */
+			compactJsonFallback?: boolean;
+	  }
+	| {
+			kind: 'sharedSecretHeader';
+			/** Header carrying the secret itself, lower-case. */
+			header: string;
+			/** Header with the send time; checked against the trigger's Maximum Age option when set. */
+			timestampHeader?: string;
+	  }
+	| {
+			/** Basic / Bearer / custom header, as configured in the service's webhook settings. */
+			kind: 'incomingAuth';
+	  };
+
+export interface WebhookCredentialFields {
+	/** Credential type the trigger reads its secrets from. */
+	type: string;
+	/** Field names inside that credential. */
+	secretField: string;
+	previousSecretField?: string;
+}
+
+export interface DeliveryDescriptor {
+	events: EventDefinition[];
+	checks: AuthenticityCheck[];
+	/** Where the secrets for `checks` live; absent for services that do not sign. */
+	credential?: WebhookCredentialFields;
+	/** The service's documented response deadline, for docs and tests (the trigger answers well within it). */
+	responseDeadlineSeconds: number;
+	/** Turn a parsed, authenticated payload into items, or say what is wrong with it (answered with 400). */
+	recognise(input: RecogniseInput): Recognition;
+	/**
+	 * Optional second opinion from the service's API before the workflow starts, for services
+	 * that do not sign their webhooks. Runs inside the response deadline.
+	 */
+	confirm?: (this: IWebhookFunctions, event: RecognisedEvent) => Promise<ConfirmationResult>;
+}
+
+export type ConfirmationResult =
+	| { outcome: 'confirmed' }
+	| { outcome: 'rejected'; message: string }
+	| { outcome: 'unavailable'; message: string };
+
+export interface DownloadPolicy {
+	/** Hosts the service serves API responses and files from ('*.example.com' allowed). */
+	allowedHosts: string[];
+	/** Whether the file is promised to be a PDF (checked by its `%PDF-` header). */
+	expectPdf: boolean;
+}
+
+export interface ServiceDescriptor {
+	/** camelCase id, the node names' stem: `pdfGorilla`. */
+	id: string;
+	/** The service's own spelling: `PDF Gorilla`. */
+	displayName: string;
+	delivery: DeliveryDescriptor;
+	download: DownloadPolicy;
+}
+
+/** Context of an action node's operation. */
+export type ActionContext = IExecuteFunctions;

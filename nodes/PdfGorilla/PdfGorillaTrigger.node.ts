@@ -1,0 +1,39 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { handleDelivery } from '../../core/delivery/pipeline';
+import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { pdfGorilla } from './descriptor';
+
+export class PdfGorillaTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PDF Gorilla Trigger',
+		name: 'pdfGorillaTrigger',
+		icon: { light: 'file:pdfgorilla.svg', dark: 'file:pdfgorilla.dark.svg' },
+		group: ['trigger'],
+		// Not 1: n8n evaluates a legacy binary-data expression per request for version-1 start nodes.
+		version: 2,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when a PDF Gorilla async job completes, fails or is canceled',
+		defaults: { name: 'PDF Gorilla Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'pdfGorillaApi', required: true }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(pdfGorilla, {
+			setupNotice:
+				'Pass this node\'s Production URL as <b>webhookUrl</b> and your credential\'s Webhook Secret as <b>webhookSecret</b> when you call <b>POST /templates/{id}/generate-async</b> (the PDF Gorilla node\'s Generate (Async) operation does both). PDF Gorilla requires an https URL reachable from the internet.',
+		}),
+	};
+
+	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleDelivery.call(this, pdfGorilla);
+	}
+}
