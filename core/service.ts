@@ -24,8 +24,8 @@ export interface RecognisedEvent {
 	event: string;
 	/** Output items, field names in camelCase; the pipeline adds the raw payload under `payload`. */
 	items: IDataObject[];
-	/** Same for every retry of this delivery, different for different deliveries. */
-	dedupeKey: string;
+	/** Same for every retry of this delivery, different for different deliveries; none for test pings, which a user may send again on purpose. */
+	dedupeKey?: string;
 }
 
 export type Recognition = { ok: true; event: RecognisedEvent } | { ok: false; message: string };

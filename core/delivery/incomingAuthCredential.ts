@@ -11,8 +11,8 @@ export const INCOMING_AUTH_FIELDS = {
 	basicUser: 'basicAuthUser',
 	basicPassword: 'basicAuthPassword',
 	bearerToken: 'bearerToken',
-	headerName: 'apiKeyHeaderName',
-	headerValue: 'apiKeyHeaderValue',
+	headerName: 'headerName',
+	headerValue: 'headerApiKey',
 } as const;
 
 export type IncomingAuthType = 'none' | 'basicAuth' | 'bearerToken' | 'apiKeyHeader';

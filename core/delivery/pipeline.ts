@@ -255,7 +255,7 @@ function rememberOrSkip(
 	isEditorTest: boolean,
 ): Stop | undefined {
 	// The editor's test listener is for trying things out: re-sending the same event must work.
-	if (isEditorTest || options.deduplicate === false) return undefined;
+	if (isEditorTest || options.deduplicate === false || event.dedupeKey === undefined) return undefined;
 	const verdict = rememberDelivery(this.getWorkflowStaticData('node'), `${service.id}:${event.dedupeKey}`, Date.now());
 	return verdict === 'duplicate' ? acknowledge('duplicate') : undefined;
 }
