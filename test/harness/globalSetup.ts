@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+import { createTestCa } from '../providers/tls';
 import { packPackage } from './package';
 import { repoRoot, versionsUnderTest } from './versions';
 
@@ -12,4 +13,7 @@ export default async function globalSetup(): Promise<void> {
 	});
 	if (install.status !== 0) throw new Error(`installing n8n ${versions.join(', ')} failed`);
 	process.env.E2E_PACKAGE_TARBALL = packPackage();
+	// Fake providers serve HTTPS with this CA; n8n trusts it through NODE_EXTRA_CA_CERTS.
+	process.env.E2E_TEST_CA_DIR = join(repoRoot, '.cache', 'test-ca');
+	await createTestCa(process.env.E2E_TEST_CA_DIR);
 }

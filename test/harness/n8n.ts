@@ -261,9 +261,18 @@ export class N8nInstance {
 		return (res.text ? res.json() : undefined) as T;
 	}
 
+	/**
+	 * Through the editor's REST API: n8n 1.x's public API validates credential data against a
+	 * schema that wrongly requires `allowedDomains` for credentials with an `authenticate` block.
+	 */
 	async createCredential(spec: Omit<CredentialSpec, 'id'>): Promise<string> {
-		const created = await this.api<{ id: string }>('POST', '/credentials', spec);
-		return created.id;
+		const res = await httpRequest(`${this.baseUrl}/rest/credentials`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: this.ownerCookie },
+			body: JSON.stringify(spec),
+		});
+		if (res.status !== 200) throw new Error(`creating credential ${spec.name} failed: ${res.status} ${res.text}`);
+		return (res.json() as { data: { id: string } }).data.id;
 	}
 
 	/** Creates a workflow through the public API and activates it; returns its id. */
@@ -414,7 +423,7 @@ export function n8nEnvironment(
 		GENERIC_TIMEZONE: 'UTC',
 		DB_SQLITE_POOL_SIZE: '2',
 		N8N_RUNNERS_TASK_TIMEOUT: '300',
-		N8N_UNVERIFIED_PACKAGES_ENABLED_WARNING: 'false',
+		NODE_EXTRA_CA_CERTS: testCaCertPath(),
 		...(version.startsWith('1.')
 			? // 1.x on Node 20 cannot start the vm expression engine.
 				{ N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'true' }
@@ -425,6 +434,13 @@ export function n8nEnvironment(
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
 	return env;
+}
+
+/** The CA of the fake providers' HTTPS certificates, when the e2e global setup made one. */
+export function testCaCertPath(): string | undefined {
+	const dir = process.env.E2E_TEST_CA_DIR ?? join(repoRoot, '.cache', 'test-ca');
+	const file = join(dir, 'ca.pem');
+	return existsSync(file) ? file : undefined;
 }
 
 function spawnN8n(version: N8nVersion, args: string[], env: Record<string, string>, logPath: string | 'inherit'): ChildProcess {

@@ -30,7 +30,7 @@ export interface ReportFlowFileCompleted {
 }
 
 export interface DocGenLabWebhook {
-	event: 'document.generated' | 'document.failed' | string;
+	event: 'document.generated' | string;
 	job_id: string;
 	status: 'completed' | 'failed' | string;
 	download_url: string | null;
@@ -183,7 +183,7 @@ export function createExamplePayloads(s: PayloadServices): ExamplePayloads {
 					});
 				}
 				const base: DocGenLabWebhook = {
-					event: 'document.failed',
+					event: 'document.generated',
 					job_id: id,
 					status: 'failed',
 					download_url: null,

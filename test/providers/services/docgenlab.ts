@@ -174,7 +174,8 @@ export class DocGenLabService implements ServiceModule {
 		if (!doc) throw new Error(`docgenlab: unknown document ${documentId}`);
 		const failed = doc.steps[doc.steps.length - 1] === 'failed';
 		return {
-			event: failed ? 'document.failed' : 'document.generated',
+			// The docs show one event name for both outcomes; status tells them apart.
+			event: 'document.generated',
 			job_id: doc.id,
 			status: failed ? 'failed' : 'completed',
 			download_url: failed ? null : this.signedUrl(doc.id),

@@ -100,7 +100,7 @@ describe('DocGenLab fake', () => {
 			await receiver.waitFor(4, 5000);
 			await sleep(100);
 			expect(receiver.received).toHaveLength(4); // 1 + 3 retries
-			expect(JSON.parse(receiver.received[0].text)).toMatchObject({ event: 'document.failed', job_id: id, status: 'failed', download_url: null });
+			expect(JSON.parse(receiver.received[0].text)).toMatchObject({ event: 'document.generated', job_id: id, status: 'failed', download_url: null });
 		} finally {
 			fake.docgenlab.settings.advance = 'time';
 			fake.docgenlab.settings.steps = ['queued', 'rendering', 'ready'];

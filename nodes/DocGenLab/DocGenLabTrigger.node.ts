@@ -1,0 +1,40 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { handleDelivery } from '../../core/delivery/pipeline';
+import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { docGenLab } from './descriptor';
+
+export class DocGenLabTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'DocGenLab Trigger',
+		name: 'docGenLabTrigger',
+		icon: { light: 'file:docgenlab.svg', dark: 'file:docgenlab.dark.svg' },
+		group: ['trigger'],
+		// Not 1: n8n evaluates a legacy binary-data expression per request for version-1 start nodes.
+		version: 2,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when DocGenLab finishes generating a document',
+		defaults: { name: 'DocGenLab Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		// Only for Options → Confirm With API.
+		credentials: [{ name: 'docGenLabApi', required: false }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(docGenLab, {
+			setupNotice:
+				'In DocGenLab open <b>Settings → Developer</b>, paste this node\'s Production URL as the webhook URL and click <b>Save Webhook URL</b>; <b>Test Webhook</b> sends a test event while this node is listening. DocGenLab does not sign its webhooks: use Options → IP Allowlist and/or Confirm With API.',
+		}),
+	};
+
+	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleDelivery.call(this, docGenLab);
+	}
+}

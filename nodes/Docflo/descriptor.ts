@@ -1,0 +1,67 @@
+/**
+ * Docflo, as its webhook page (../shared/provider-docs/docflo-webhooks.txt) describes it:
+ * a POST with the event and the full document, optionally signed with X-Docflo-Signature
+ * and optionally sent with Basic, Bearer or API-key authentication.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { getObject, getString } from '../../core/delivery/parse';
+import type { ServiceDescriptor } from '../../core/service';
+
+export const DOCFLO_API_BASE_URL = 'https://api.docflo.ai';
+
+export const docflo: ServiceDescriptor = {
+	id: 'docflo',
+	displayName: 'Docflo',
+	delivery: {
+		events: [
+			{ value: 'document.created', name: 'Document Created', description: 'A new document has been uploaded to the platform' },
+			{ value: 'document.processed', name: 'Document Processed', description: 'Processing and extraction have completed' },
+			{ value: 'document.approved', name: 'Document Approved', description: 'The document was approved in the approval workflow' },
+			{ value: 'document.rejected', name: 'Document Rejected', description: 'The document was rejected in the approval workflow' },
+			{ value: 'document.status_changed', name: 'Document Status Changed', description: 'The document status has changed' },
+		],
+		checks: [
+			{
+				kind: 'signature',
+				header: 'x-docflo-signature',
+				scheme: { algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+				required: 'whenSecretSet',
+				// Docflo's own example signs JSON.stringify(req.body) while it tells you to verify the
+				// payload; try the exact bytes first and the compact re-serialisation only after.
+				compactJsonFallback: true,
+			},
+			{ kind: 'incomingAuth' },
+		],
+		credential: { type: 'docfloWebhookApi', secretField: 'signingSecret', previousSecretField: 'previousSigningSecret' },
+		// "Return a 2xx response within 30 seconds"
+		responseDeadlineSeconds: 30,
+		recognise({ payload }) {
+			const event = getString(payload, 'event');
+			if (!event) return { ok: false, message: 'event is missing' };
+			const doc = getObject(payload, 'doc');
+			if (!doc) return { ok: false, message: 'doc is missing or not an object' };
+			const documentId = getString(doc, '_id');
+			if (!documentId) return { ok: false, message: 'doc._id is missing' };
+			const timestamp = getString(payload, 'timestamp') ?? null;
+			const fields = getObject(doc, 'fields') ?? {};
+			const item: IDataObject = {
+				event,
+				tenantId: getString(payload, 'tenantId') ?? null,
+				timestamp,
+				documentId,
+				documentType: getString(doc, 'type') ?? null,
+				documentStatus: getString(doc, 'status') ?? null,
+				createdAt: getString(doc, 'createdAt') ?? null,
+				updatedAt: getString(doc, 'updatedAt') ?? null,
+				fields,
+			};
+			// A status change of the same document is a new event; a retry repeats the timestamp.
+			return { ok: true, event: { event, items: [item], dedupeKey: `${event}|${documentId}|${timestamp ?? getString(doc, 'updatedAt') ?? ''}` } };
+		},
+	},
+	download: {
+		allowedHosts: ['api.docflo.ai', '*.docflo.ai'],
+		expectPdf: false,
+	},
+};

@@ -1,0 +1,51 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { handleDelivery } from '../../core/delivery/pipeline';
+import { testWebhookSecretCredential } from '../../core/description/credentialTests';
+import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { pdfSign } from './descriptor';
+
+export class PdfSignTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PDF-Sign Trigger',
+		name: 'pdfSignTrigger',
+		icon: { light: 'file:pdfsign.svg', dark: 'file:pdfsign.dark.svg' },
+		group: ['trigger'],
+		// Not 1: n8n evaluates a legacy binary-data expression per request for version-1 start nodes.
+		version: 2,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when PDF-Sign generates a PDF, fails to, or warns about the quota',
+		defaults: { name: 'PDF-Sign Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'pdfSignWebhookApi', required: true, testedBy: 'pdfSignWebhookApiTest' }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(pdfSign, {
+			setupNotice:
+				'In PDF-Sign open <b>Developer → Webhooks</b> (paid plans), add this node\'s Production URL, choose the events and copy the generated secret into this node\'s credential. Every delivery must carry that secret in X-Webhook-Secret.',
+		}),
+	};
+
+	methods = {
+		credentialTest: {
+			async pdfSignWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return testWebhookSecretCredential(credential, { secretField: 'webhookSecret', label: 'Webhook Secret' });
+			},
+		},
+	};
+
+	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleDelivery.call(this, pdfSign);
+	}
+}

@@ -1,0 +1,82 @@
+/**
+ * ReportFlow, as its webhook page (../shared/provider-docs/reportflow-webhooks.txt) and
+ * current API docs (API-NOTES.md) describe it: an unsigned `file.completed` POST listing
+ * the generated files, sent for every generation endpoint and retried up to 3 times on 5xx.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { getArray, getString } from '../../core/delivery/parse';
+import type { RecognisedEvent, ServiceDescriptor } from '../../core/service';
+
+interface ReportFlowFile extends IDataObject {
+	fileId: string;
+	/** The download id: `uuid` on the webhook page, `requestId` in the current API docs. */
+	requestId: string;
+	fileName: string | null;
+	params: IDataObject;
+}
+
+function readFiles(entries: unknown[]): ReportFlowFile[] | string {
+	const files: ReportFlowFile[] = [];
+	for (const [index, entry] of entries.entries()) {
+		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `files[${index}] is not an object`;
+		const file = entry as IDataObject;
+		const fileId = getString(file, 'fileId');
+		const requestId = getString(file, 'uuid') ?? getString(file, 'requestId');
+		if (!fileId) return `files[${index}].fileId is missing`;
+		if (!requestId) return `files[${index}] has neither uuid nor requestId`;
+		const params = file.params;
+		files.push({
+			fileId,
+			requestId,
+			fileName: getString(file, 'fileName') ?? null,
+			params: typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as IDataObject) : {},
+		});
+	}
+	return files;
+}
+
+export const reportFlow: ServiceDescriptor = {
+	id: 'reportFlow',
+	displayName: 'ReportFlow',
+	delivery: {
+		events: [{ value: 'file.completed', name: 'File Completed', description: 'PDF generation finished; one or more files are ready' }],
+		// "Currently, webhook notifications do not include payload signatures": IP allowlist and
+		// the unguessable webhook URL are what ReportFlow recommends instead.
+		checks: [],
+		// "Webhook endpoints should respond within 5 seconds"
+		responseDeadlineSeconds: 5,
+		recognise({ payload, parameters }) {
+			const event = getString(payload, 'event');
+			if (!event) return { ok: false, message: 'event is missing' };
+			if (event !== 'file.completed') return { ok: true, event: { event, items: [{ event }] } };
+			const entries = getArray(payload, 'files');
+			if (!entries) return { ok: false, message: 'files is missing or not an array' };
+			const files = readFiles(entries);
+			if (typeof files === 'string') return { ok: false, message: files };
+
+			const common: IDataObject = {
+				event,
+				workspaceId: getString(payload, 'workspaceId') ?? null,
+				designId: getString(payload, 'designId') ?? null,
+				version: typeof payload.version === 'number' ? payload.version : null,
+				timestamp: getString(payload, 'timestamp') ?? null,
+				fileCount: files.length,
+			};
+			const items: IDataObject[] =
+				parameters.splitFiles === false
+					? [{ ...common, files }]
+					: files.map((file, fileIndex) => ({ ...common, fileIndex, ...file }));
+			const recognised: RecognisedEvent = {
+				event,
+				items,
+				dedupeKey: [common.workspaceId, common.designId, common.version, ...files.map((f) => `${f.fileId}/${f.requestId}`).sort()].join('|'),
+			};
+			return { ok: true, event: recognised };
+		},
+	},
+	download: {
+		allowedHosts: ['re-port-flow.com', '*.re-port-flow.com'],
+		expectPdf: true,
+	},
+};

@@ -1,0 +1,243 @@
+/**
+ * A mocked IWebhookFunctions for calling a trigger node's `webhook()` in-process, in the
+ * pattern of n8n's own nodes-base trigger tests (packages/nodes-base/test/nodes/TriggerHelpers.ts):
+ * `jest-mock-extended`'s `mock<IWebhookFunctions>()` with the handful of methods the pipeline
+ * uses filled in, plus a response object that records `res.status(…).json(…)`.
+ */
+import { mock } from 'jest-mock-extended';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface RequestInit {
+	/** Any casing; lower-cased like Node does. */
+	headers?: Headers;
+	/** What n8n puts on req.rawBody: the exact bytes received. */
+	rawBody?: Buffer;
+	/** n8n's parsed req.body; by default the JSON-parsed rawBody when it parses, else {}. */
+	body?: unknown;
+	ip?: string;
+}
+
+export interface ContextInit {
+	/** The node's parameters; description defaults are filled in for the rest, as n8n's Workflow does. */
+	parameters?: IDataObject;
+	/** Credential data by credential type name; a type not listed is "not selected" (getCredentials throws). */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	request?: RequestInit;
+	/** 'webhook' = production URL of an active workflow; 'manual' = the editor listening for a test event. */
+	mode?: 'webhook' | 'manual';
+	/** The node's workflow static data (pass the same object twice to see dedupe). */
+	staticData?: IDataObject;
+	/** helpers.httpRequestWithAuthentication; by default any call fails the test. */
+	httpRequestWithAuthentication?: jest.Mock;
+}
+
+export interface CapturedResponse {
+	/** Every res.status(code) call. */
+	statusCalls: number[];
+	/** Every res.json(body) call. */
+	jsonCalls: unknown[];
+	/** Any other way of answering (send/end/sendStatus). */
+	otherCalls: string[];
+}
+
+export interface WebhookRun {
+	result: IWebhookResponseData;
+	response: CapturedResponse;
+	/** Messages given to logger.warn/error/info/debug. */
+	logs: string[];
+	httpRequestWithAuthentication: jest.Mock;
+	staticData: IDataObject;
+	context: IWebhookFunctions;
+}
+
+/** Top-level parameter defaults, as n8n fills them into node.parameters when it loads a workflow. */
+export function defaultParameters(nodeType: INodeType): IDataObject {
+	const defaults: IDataObject = {};
+	for (const property of nodeType.description.properties) {
+		if (property.type === 'notice') continue;
+		defaults[property.name] = structuredClone(property.default) as IDataObject[string];
+	}
+	return defaults;
+}
+
+function lowerCaseHeaders(headers: Headers): Headers {
+	const lowered: Headers = {};
+	for (const [name, value] of Object.entries(headers)) lowered[name.toLowerCase()] = value;
+	return lowered;
+}
+
+function parsedBodyOf(rawBody: Buffer | undefined): unknown {
+	if (!rawBody) return {};
+	try {
+		return JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		return {};
+	}
+}
+
+function getPath(source: IDataObject, path: string): unknown {
+	let value: unknown = source;
+	for (const key of path.split('.')) {
+		if (typeof value !== 'object' || value === null) return undefined;
+		value = (value as IDataObject)[key];
+	}
+	return value;
+}
+
+export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}) {
+	const description = nodeType.description;
+	const parameters: IDataObject = { ...defaultParameters(nodeType), ...(init.parameters ?? {}) };
+	const node: INode = {
+		id: 'b7c1f6e2-0000-4000-8000-000000000001',
+		name: description.defaults.name ?? description.displayName,
+		type: `n8n-nodes-pdf-webhooks.${description.name}`,
+		typeVersion: typeof description.version === 'number' ? description.version : Math.max(...description.version),
+		position: [0, 0],
+		parameters,
+	};
+
+	const rawBody = init.request?.rawBody;
+	const request = {
+		method: 'POST',
+		headers: lowerCaseHeaders(init.request?.headers ?? {}),
+		body: init.request && 'body' in init.request ? init.request.body : parsedBodyOf(rawBody),
+		ip: init.request?.ip ?? '203.0.113.10',
+		...(rawBody !== undefined ? { rawBody } : {}),
+	};
+
+	const captured: CapturedResponse = { statusCalls: [], jsonCalls: [], otherCalls: [] };
+	const response = {
+		status: jest.fn((code: number) => {
+			captured.statusCalls.push(code);
+			return response;
+		}),
+		json: jest.fn((body: unknown) => {
+			captured.jsonCalls.push(body);
+			return response;
+		}),
+		send: jest.fn(() => {
+			captured.otherCalls.push('send');
+			return response;
+		}),
+		end: jest.fn(() => {
+			captured.otherCalls.push('end');
+			return response;
+		}),
+		sendStatus: jest.fn(() => {
+			captured.otherCalls.push('sendStatus');
+			return response;
+		}),
+	};
+
+	const logs: string[] = [];
+	const log = (message: string) => {
+		logs.push(message);
+	};
+	const logger = { warn: jest.fn(log), error: jest.fn(log), info: jest.fn(log), debug: jest.fn(log), verbose: jest.fn(log) };
+
+	const httpRequestWithAuthentication =
+		init.httpRequestWithAuthentication ??
+		jest.fn(async () => {
+			throw new Error('Unexpected API call in this test');
+		});
+	const staticData = init.staticData ?? {};
+	const credentials = init.credentials ?? {};
+
+	const getNodeParameter = (name: string, fallback?: unknown): unknown => {
+		const value = getPath(parameters, name);
+		if (value !== undefined) return value;
+		if (fallback !== undefined) return fallback;
+		throw new Error(`Could not get parameter "${name}"`);
+	};
+
+	const context = mock<IWebhookFunctions>({
+		logger: logger as unknown as IWebhookFunctions['logger'],
+		helpers: mock<IWebhookFunctions['helpers']>({
+			httpRequestWithAuthentication: httpRequestWithAuthentication as unknown as IWebhookFunctions['helpers']['httpRequestWithAuthentication'],
+		}),
+		getNode: () => node,
+		getMode: () => init.mode ?? 'webhook',
+		getWebhookName: () => 'default',
+		getRequestObject: () => request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
+		getResponseObject: () => response as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
+		getHeaderData: () => request.headers as ReturnType<IWebhookFunctions['getHeaderData']>,
+		getBodyData: () => request.body as IDataObject,
+		getQueryData: () => ({}),
+		getParamsData: () => ({}),
+		getWorkflowStaticData: () => staticData,
+		getNodeParameter: getNodeParameter as IWebhookFunctions['getNodeParameter'],
+		getCredentials: (async (type: string) => {
+			if (Object.prototype.hasOwnProperty.call(credentials, type)) return credentials[type];
+			throw new NodeOperationError(node, `Node "${node.name}" does not have any credentials of type "${type}" set`);
+		}) as IWebhookFunctions['getCredentials'],
+	});
+
+	return { context, captured, logs, httpRequestWithAuthentication, staticData };
+}
+
+/** Calls the trigger's webhook() with a fresh mocked context. Throws what webhook() throws. */
+export async function runWebhook(nodeType: INodeType, init: ContextInit = {}): Promise<WebhookRun> {
+	const { context, captured, logs, httpRequestWithAuthentication, staticData } = createWebhookContext(nodeType, init);
+	if (!nodeType.webhook) throw new Error(`${nodeType.description.name} has no webhook()`);
+	const result = await nodeType.webhook.call(context);
+	return { result, response: captured, logs, httpRequestWithAuthentication, staticData, context };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations shared by the trigger tests
+// ---------------------------------------------------------------------------------------------
+
+/** The workflow started with exactly these items (each `json` given in full) and answered {received:true}. */
+export function expectStarted(run: WebhookRun, items: IDataObject[]): void {
+	const expected: INodeExecutionData[][] = [items.map((json) => ({ json }))];
+	expect(run.result.workflowData).toEqual(expected);
+	expect(run.result.webhookResponse).toEqual({ received: true });
+	expect(run.result.noWebhookResponse).toBeUndefined();
+	expect(run.response.statusCalls).toEqual([]);
+	expect(run.response.jsonCalls).toEqual([]);
+}
+
+/** Refused with `status` and `{ error }`, the workflow not started, n8n told not to answer itself. */
+export function expectRejected(run: WebhookRun, status: number, message?: string | RegExp): string {
+	expect(run.result).toEqual({ noWebhookResponse: true });
+	expect(run.result.workflowData).toBeUndefined();
+	expect(run.response.statusCalls).toEqual([status]);
+	expect(run.response.jsonCalls).toHaveLength(1);
+	const body = run.response.jsonCalls[0] as { error?: unknown };
+	expect(Object.keys(body)).toEqual(['error']);
+	expect(typeof body.error).toBe('string');
+	const error = body.error as string;
+	if (typeof message === 'string') expect(error).toContain(message);
+	else if (message) expect(error).toMatch(message);
+	return error;
+}
+
+/** Genuine but deliberately not run: 200 with {received, started:false, reason}. */
+export function expectAcknowledged(run: WebhookRun, reason: 'filtered' | 'unknown_event' | 'duplicate' | 'test_event'): void {
+	expect(run.result).toEqual({ webhookResponse: { received: true, started: false, reason } });
+	expect(run.response.statusCalls).toEqual([]);
+	expect(run.response.jsonCalls).toEqual([]);
+}
+
+/** Neither the error JSON nor the log lines contain any of `forbidden` (secrets, expected signatures). */
+export function expectNoLeak(run: WebhookRun, forbidden: string[]): void {
+	const answered = JSON.stringify(run.response.jsonCalls);
+	const logged = run.logs.join('\n');
+	for (const value of forbidden.filter((text) => text.length > 0)) {
+		expect(answered).not.toContain(value);
+		expect(logged).not.toContain(value);
+		// Hex digests also in upper case, and the bare digest without its prefix.
+		expect(answered.toLowerCase()).not.toContain(value.toLowerCase());
+	}
+}
