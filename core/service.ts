@@ -4,7 +4,7 @@
  * parameters and the shared delivery and download paths all read it. Nothing in core/
  * names a service.
  */
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { HmacScheme } from './delivery/verify';
 
@@ -92,13 +92,20 @@ export interface DeliveryDescriptor {
 export type ConfirmationResult =
 	| { outcome: 'confirmed' }
 	| { outcome: 'rejected'; message: string }
-	| { outcome: 'unavailable'; message: string };
+	| { outcome: 'unavailable'; message: string }
+	/** The node's own setup is incomplete: refused, and shown in the editor while testing. */
+	| { outcome: 'misconfigured'; message: string };
 
 export interface DownloadPolicy {
 	/** Hosts the service serves API responses and files from ('*.example.com' allowed). */
 	allowedHosts: string[];
-	/** Whether the file is promised to be a PDF (checked by its `%PDF-` header). */
-	expectPdf: boolean;
+}
+
+export interface ApiDescriptor {
+	/** The n8n credential type of the service's API key. */
+	credentialType: string;
+	/** The API base URL (no trailing slash) for these credentials. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 }
 
 export interface ServiceDescriptor {
@@ -108,6 +115,7 @@ export interface ServiceDescriptor {
 	displayName: string;
 	delivery: DeliveryDescriptor;
 	download: DownloadPolicy;
+	api: ApiDescriptor;
 }
 
 /** Context of an action node's operation. */

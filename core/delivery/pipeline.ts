@@ -242,6 +242,7 @@ async function confirmWithService(
 	if (!options.confirmWithApi || !service.delivery.confirm) return undefined;
 	const confirmation = await service.delivery.confirm.call(this, event);
 	if (confirmation.outcome === 'rejected') return reject(401, confirmation.message);
+	if (confirmation.outcome === 'misconfigured') return reject(401, confirmation.message, true);
 	// 503 makes the service retry later instead of dropping the event.
 	if (confirmation.outcome === 'unavailable') return reject(503, confirmation.message);
 	return undefined;

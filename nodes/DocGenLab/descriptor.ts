@@ -7,6 +7,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { getObject, getString } from '../../core/delivery/parse';
+import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ConfirmationResult, RecognisedEvent, ServiceDescriptor } from '../../core/service';
 
 export const DOCGENLAB_API_BASE_URL = 'https://api.docgenlab.com/api/v1';
@@ -17,14 +18,16 @@ const API_STATUS_FOR_EVENT_STATUS: Record<string, string> = { completed: 'ready'
 async function confirmWithDocumentsApi(this: IWebhookFunctions, event: RecognisedEvent): Promise<ConfirmationResult> {
 	const item = event.items[0];
 	const jobId = typeof item?.jobId === 'string' ? item.jobId : undefined;
-	const expected = API_STATUS_FOR_EVENT_STATUS[String(item?.status)];
-	if (!jobId || !expected) return { outcome: 'confirmed' };
+	// Test pings name no document; there is nothing to confirm.
+	if (event.event === 'webhook.test' || !jobId) return { outcome: 'confirmed' };
+	const expected = API_STATUS_FOR_EVENT_STATUS[String(item.status)];
+	if (!expected) return { outcome: 'rejected', message: `DocGenLab events report completed or failed, not ${String(item.status)}` };
 	let baseUrl: string;
 	try {
 		const credentials = await this.getCredentials('docGenLabApi');
-		baseUrl = String(credentials.baseUrl || DOCGENLAB_API_BASE_URL).replace(/\/+$/, '');
+		baseUrl = configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL);
 	} catch {
-		return { outcome: 'unavailable', message: 'Confirm With API is on but no DocGenLab API credential is selected' };
+		return { outcome: 'misconfigured', message: 'Confirm With API is on but no DocGenLab API credential is selected' };
 	}
 	try {
 		const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'docGenLabApi', {
@@ -94,6 +97,9 @@ export const docGenLab: ServiceDescriptor = {
 	download: {
 		// The API host, and the Google Cloud Storage host its signed download_url points at.
 		allowedHosts: ['api.docgenlab.com', '*.docgenlab.com', 'storage.googleapis.com'],
-		expectPdf: true,
+	},
+	api: {
+		credentialType: 'docGenLabApi',
+		baseUrl: (credentials) => configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL),
 	},
 };

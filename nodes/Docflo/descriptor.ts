@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { getObject, getString } from '../../core/delivery/parse';
+import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
 
 export const DOCFLO_API_BASE_URL = 'https://api.docflo.ai';
@@ -62,6 +63,9 @@ export const docflo: ServiceDescriptor = {
 	},
 	download: {
 		allowedHosts: ['api.docflo.ai', '*.docflo.ai'],
-		expectPdf: false,
+	},
+	api: {
+		credentialType: 'docfloApi',
+		baseUrl: (credentials) => configuredBaseUrl(credentials, DOCFLO_API_BASE_URL),
 	},
 };

@@ -4,7 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { getObject, getString, headerValue } from '../../core/delivery/parse';
+import { getObject, getString } from '../../core/delivery/parse';
+import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
 
 export const PDF_GORILLA_API_BASE_URL = 'https://pdfgorilla.io/api/v1';
@@ -31,13 +32,13 @@ export const pdfGorilla: ServiceDescriptor = {
 		credential: { type: 'pdfGorillaApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
 		// "Your handler should return 2xx within about 5 seconds"
 		responseDeadlineSeconds: 5,
-		recognise({ payload, headers }) {
+		recognise({ payload }) {
 			const jobId = getString(payload, 'jobId');
 			const status = getString(payload, 'status');
 			if (!jobId) return { ok: false, message: 'jobId is missing' };
 			if (!status) return { ok: false, message: 'status is missing' };
 			const error = getObject(payload, 'error');
-			const eventId = headerValue(headers, 'x-pdfg-event-id');
+
 			const item: IDataObject = {
 				event: status,
 				jobId,
@@ -49,12 +50,16 @@ export const pdfGorilla: ServiceDescriptor = {
 				errorMessage: getString(error, 'message') ?? null,
 				timestamp: getString(payload, 'timestamp') ?? null,
 			};
-			// "x-pdfg-event-id: Same as jobId (dedupe deliveries)"; a job reaches one final state.
-			return { ok: true, event: { event: status, items: [item], dedupeKey: eventId ?? jobId } };
+			// "x-pdfg-event-id: Same as jobId (dedupe deliveries)". The key comes from the signed body,
+			// not the unsigned header, so a replay with a changed header is still a duplicate.
+			return { ok: true, event: { event: status, items: [item], dedupeKey: jobId } };
 		},
 	},
 	download: {
 		allowedHosts: ['pdfgorilla.io', '*.pdfgorilla.io'],
-		expectPdf: true,
+	},
+	api: {
+		credentialType: 'pdfGorillaApi',
+		baseUrl: (credentials) => configuredBaseUrl(credentials, PDF_GORILLA_API_BASE_URL),
 	},
 };

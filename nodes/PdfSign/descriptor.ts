@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { getObject, getString, headerValue } from '../../core/delivery/parse';
+import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
 
 export const PDF_SIGN_API_BASE_URL = 'https://api.pdf-sign.com/functions/v1';
@@ -97,6 +98,9 @@ export const pdfSign: ServiceDescriptor = {
 	download: {
 		// pdf_url points at the API host's public storage ("/storage/v1/object/public/pdfs/…").
 		allowedHosts: ['api.pdf-sign.com', '*.pdf-sign.com'],
-		expectPdf: true,
+	},
+	api: {
+		credentialType: 'pdfSignApi',
+		baseUrl: (credentials) => configuredBaseUrl(credentials, PDF_SIGN_API_BASE_URL),
 	},
 };

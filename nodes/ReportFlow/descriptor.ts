@@ -3,10 +3,24 @@
  * current API docs (API-NOTES.md) describe it: an unsigned `file.completed` POST listing
  * the generated files, sent for every generation endpoint and retried up to 3 times on 5xx.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { getArray, getString } from '../../core/delivery/parse';
 import type { RecognisedEvent, ServiceDescriptor } from '../../core/service';
+
+/** The four API hosts the credential offers; see credentials/ReportFlowApi.credentials.ts. */
+export function reportFlowBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	switch (credentials.environment) {
+		case 'custom':
+			return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+		case 'workspace':
+			return `https://${encodeURIComponent(String(credentials.workspaceId ?? ''))}.re-port-flow.com/v1`;
+		case 'staging':
+			return 'https://api.stg.re-port-flow.com/v1';
+		default:
+			return 'https://api.re-port-flow.com/v1';
+	}
+}
 
 interface ReportFlowFile extends IDataObject {
 	fileId: string;
@@ -52,6 +66,7 @@ export const reportFlow: ServiceDescriptor = {
 			if (event !== 'file.completed') return { ok: true, event: { event, items: [{ event }] } };
 			const entries = getArray(payload, 'files');
 			if (!entries) return { ok: false, message: 'files is missing or not an array' };
+			if (entries.length === 0) return { ok: false, message: 'files is empty' };
 			const files = readFiles(entries);
 			if (typeof files === 'string') return { ok: false, message: files };
 
@@ -77,6 +92,9 @@ export const reportFlow: ServiceDescriptor = {
 	},
 	download: {
 		allowedHosts: ['re-port-flow.com', '*.re-port-flow.com'],
-		expectPdf: true,
+	},
+	api: {
+		credentialType: 'reportFlowApi',
+		baseUrl: reportFlowBaseUrl,
 	},
 };

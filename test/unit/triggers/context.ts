@@ -104,7 +104,7 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		type: `n8n-nodes-pdf-webhooks.${description.name}`,
 		typeVersion: typeof description.version === 'number' ? description.version : Math.max(...description.version),
 		position: [0, 0],
-		parameters,
+		parameters: parameters as INode['parameters'],
 	};
 
 	const rawBody = init.request?.rawBody;
@@ -117,7 +117,14 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 	};
 
 	const captured: CapturedResponse = { statusCalls: [], jsonCalls: [], otherCalls: [] };
-	const response = {
+	interface RecordingResponse {
+		status: jest.Mock<RecordingResponse, [number]>;
+		json: jest.Mock<RecordingResponse, [unknown]>;
+		send: jest.Mock<RecordingResponse, []>;
+		end: jest.Mock<RecordingResponse, []>;
+		sendStatus: jest.Mock<RecordingResponse, []>;
+	}
+	const response: RecordingResponse = {
 		status: jest.fn((code: number) => {
 			captured.statusCalls.push(code);
 			return response;

@@ -212,9 +212,9 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 		expectRejected(run, 503, 'did not answer in time');
 	});
 
-	test('no API credential selected → 503 naming it', async () => {
+	test('no API credential selected → 401 naming it (fail closed: a retry cannot fix the setup)', async () => {
 		const run = await runWebhook(trigger, { parameters: confirmOn, request: plainRequest(DOCGENLAB_COMPLETED) });
-		expectRejected(run, 503, 'no DocGenLab API credential is selected');
+		expectRejected(run, 401, 'no DocGenLab API credential is selected');
 		expect(run.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
@@ -246,7 +246,7 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 	// `confirmed` without calling the API, so with Confirm With API on a forged
 	// document.generated with e.g. status "ready" and an attacker's download_url still starts the
 	// workflow. An event the API cannot confirm should be rejected (or at least checked).
-	test.failing('BUG: a document.generated whose status is neither completed nor failed is not confirmed by the API', async () => {
+	test('a document.generated whose status is neither completed nor failed is not confirmed by the API', async () => {
 		const forged = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), status: 'ready', download_url: 'https://storage.googleapis.com/attacker-bucket/invoice.pdf' });
 		const api = apiAnswers(404, { detail: 'Not found' });
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(forged) });

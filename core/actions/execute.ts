@@ -1,0 +1,49 @@
+/** The per-item loop every action shares: paired items, Continue On Fail, no secrets in errors. */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+/** What one input item produced: output items (zero to skip it, several to fan out). */
+export type ItemResult = INodeExecutionData[];
+
+export async function forEachItem(
+	ctx: IExecuteFunctions,
+	handle: (itemIndex: number, item: INodeExecutionData) => Promise<ItemResult>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const results = await handle(itemIndex, items[itemIndex]);
+			for (const result of results) output.push({ pairedItem: { item: itemIndex }, ...result });
+		} catch (error) {
+			if (!ctx.continueOnFail()) {
+				const failure = asNodeError(ctx, error, itemIndex);
+				throw failure;
+			}
+			const e = error as { message?: string; description?: string; httpCode?: string };
+			const json: IDataObject = { error: e.message ?? String(error) };
+			if (e.description) json.errorDescription = e.description;
+			if (e.httpCode) json.httpCode = e.httpCode;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}
+
+/** Errors from our core are NodeApiError/NodeOperationError already; anything else is wrapped. */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || (error as { name?: string } | undefined)?.name === 'NodeApiError') return error as Error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** A required text parameter, trimmed; a clear error when an expression left it empty. */
+export function requiredString(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!text) {
+		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
+			itemIndex,
+			description: `Set ${label}, or connect this node to its trigger, whose output provides it.`,
+		});
+	}
+	return text;
+}

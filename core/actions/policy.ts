@@ -1,0 +1,102 @@
+/**
+ * Which hosts an action may fetch from and where its API key may go, from the service's
+ * descriptor, the credential's base URL and the user's download options.
+ */
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../fetch/retry';
+import type { ApiAccess, HttpCall } from '../fetch/transport';
+import type { UrlPolicy } from '../fetch/urlPolicy';
+import type { ServiceDescriptor } from '../service';
+import type { DownloadSettings } from './properties';
+
+export function configuredBaseUrl(credentials: ICredentialDataDecryptedObject, fallback: string): string {
+	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	return (configured || fallback).replace(/\/+$/, '');
+}
+
+/** host[:port] of a URL as a UrlPolicy entry ('[::1]:8443' for IPv6). */
+function hostEntry(url: URL): string {
+	return url.port ? `${url.hostname}:${url.port}` : url.hostname;
+}
+
+export interface ServiceConnection {
+	service: ServiceDescriptor;
+	baseUrl: string;
+	api: ApiAccess;
+	policy: UrlPolicy;
+}
+
+/** Reads the API credential once per item and derives the API origin and the URL policy. */
+export async function connect(
+	ctx: IExecuteFunctions,
+	service: ServiceDescriptor,
+	settings: Pick<DownloadSettings, 'allowPrivateNetwork' | 'additionalAllowedHosts'>,
+): Promise<ServiceConnection> {
+	const credentials = await ctx.getCredentials(service.api.credentialType);
+	const baseUrl = service.api.baseUrl(credentials);
+	return connectTo(service, baseUrl, settings);
+}
+
+/** For URLs that need no credential (signed or public links). */
+export function connectTo(
+	service: ServiceDescriptor,
+	baseUrl: string,
+	settings: Pick<DownloadSettings, 'allowPrivateNetwork' | 'additionalAllowedHosts'>,
+): ServiceConnection {
+	let origin = '';
+	const allowedHosts = [...service.download.allowedHosts, ...settings.additionalAllowedHosts];
+	try {
+		const parsed = new URL(baseUrl);
+		origin = parsed.origin;
+		allowedHosts.push(hostEntry(parsed));
+	} catch {
+		// An unusable base URL allows no extra host; API calls then fail the URL check with a clear message.
+	}
+	return {
+		service,
+		baseUrl,
+		api: { credentialType: service.api.credentialType, origin },
+		policy: { allowedHosts, allowPrivateNetwork: settings.allowPrivateNetwork },
+	};
+}
+
+export const API_TIMEOUT_MS = 30_000;
+
+/** A call to the service's own API (credential attached), retried as its method allows. */
+export function apiCall(
+	connection: ServiceConnection,
+	request: Pick<HttpCall, 'method' | 'body' | 'qs' | 'headers'> & { path: string },
+	itemIndex: number,
+	overrides: { timeoutMs?: number; retry?: RetryPolicy } = {},
+): HttpCall {
+	return {
+		service: connection.service.displayName,
+		method: request.method,
+		url: `${connection.baseUrl}${request.path}`,
+		body: request.body,
+		qs: request.qs,
+		headers: request.headers,
+		policy: connection.policy,
+		api: connection.api,
+		timeoutMs: overrides.timeoutMs ?? API_TIMEOUT_MS,
+		retry: overrides.retry ?? DEFAULT_RETRY_POLICY,
+		retryOn: request.method === 'GET' || request.method === 'HEAD' ? 'transient' : 'declined',
+		itemIndex,
+	};
+}
+
+/** A GET of a file URL from an event or an API answer; the credential goes along only if the URL is on the API's origin. */
+export function fileCall(connection: ServiceConnection, url: string, itemIndex: number, timeoutMs: number): HttpCall {
+	return {
+		service: connection.service.displayName,
+		method: 'GET',
+		url,
+		policy: connection.policy,
+		api: connection.api,
+		timeoutMs,
+		retry: DEFAULT_RETRY_POLICY,
+		retryOn: 'transient',
+		itemIndex,
+	};
+}

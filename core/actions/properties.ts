@@ -1,0 +1,117 @@
+/** Fields every download operation shares, and how to read them. */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+export interface DownloadSettings {
+	binaryPropertyName: string;
+	fileName?: string;
+	maxBytes: number;
+	timeoutMs: number;
+	allowPrivateNetwork: boolean;
+	additionalAllowedHosts: string[];
+	skipAlreadyProcessed: boolean;
+}
+
+/**
+ * The field holding the file, and the download options. `show` limits them to the
+ * operations that download.
+ */
+export function downloadProperties(show: Record<string, string[]>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			displayOptions: { show },
+			hint: 'The name of the output binary field to put the file in',
+		},
+		{
+			displayName: 'Download Options',
+			name: 'downloadOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show },
+			options: [
+				{
+					displayName: 'Additional Allowed Hosts',
+					name: 'additionalAllowedHosts',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. files.example-cdn.com, *.storage.example.net',
+					description:
+						'Comma-separated extra host names files may come from (e.g. the storage host of a self-hosted installation). The service\'s own hosts and the credential\'s base URL are always allowed.',
+				},
+				{
+					displayName: 'Allow Private Network',
+					name: 'allowPrivateNetwork',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to allow downloads from loopback, private and link-local addresses. Leave off unless the service runs on your own network: a forged event could otherwise make n8n fetch from inside it.',
+				},
+				{
+					displayName: 'File Name',
+					name: 'fileName',
+					type: 'string',
+					default: '',
+					description: 'Overrides the file name from the event or the server',
+				},
+				{
+					displayName: 'Max File Size (MB)',
+					name: 'maxFileSizeMb',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 0,
+					description: 'Refuse larger files. 0 means no limit.',
+				},
+				{
+					displayName: 'Skip Already Processed',
+					name: 'skipAlreadyProcessed',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to output nothing for a file this workflow has already downloaded (remembered in n8n\'s database), so a repeated event does not email the same PDF twice',
+				},
+				{
+					displayName: 'Timeout (Seconds)',
+					name: 'timeoutSeconds',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: 120,
+					description: 'How long to wait for the server to start sending or to send more data',
+				},
+			],
+		},
+	];
+}
+
+export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number): DownloadSettings {
+	const options = ctx.getNodeParameter('downloadOptions', itemIndex, {}) as {
+		additionalAllowedHosts?: string;
+		allowPrivateNetwork?: boolean;
+		fileName?: string;
+		maxFileSizeMb?: number;
+		skipAlreadyProcessed?: boolean;
+		timeoutSeconds?: number;
+	};
+	return {
+		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data',
+		fileName: options.fileName?.trim() || undefined,
+		maxBytes: Math.max(0, options.maxFileSizeMb ?? 0) * 1024 * 1024,
+		timeoutMs: Math.max(1, options.timeoutSeconds ?? 120) * 1000,
+		allowPrivateNetwork: options.allowPrivateNetwork === true,
+		additionalAllowedHosts: (options.additionalAllowedHosts ?? '')
+			.split(/[\s,]+/)
+			.map((h) => h.trim())
+			.filter(Boolean),
+		skipAlreadyProcessed: options.skipAlreadyProcessed === true,
+	};
+}
+
+/** Settings for operations without download options (API calls only). */
+export const NO_DOWNLOAD_SETTINGS: Pick<DownloadSettings, 'allowPrivateNetwork' | 'additionalAllowedHosts'> = {
+	allowPrivateNetwork: false,
+	additionalAllowedHosts: [],
+};

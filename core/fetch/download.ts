@@ -1,0 +1,157 @@
+/**
+ * Streams a file into n8n binary data. The bytes go straight from the socket into n8n's
+ * binary data store (a file in filesystem mode), so a large PDF never sits whole in our
+ * memory; on the way we count them and look at the first ones, so a truncated or wrong
+ * file fails the node instead of becoming a broken attachment.
+ */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { PolicyFailure, TransferFailure, firstHeader, withResponse, type HttpCall, type OpenResponse } from './transport';
+
+/** Formats a service promises, recognised by their first bytes. */
+export const FILE_FORMATS = {
+	pdf: { label: 'PDF', magic: Buffer.from('%PDF-'), mimeType: 'application/pdf' },
+	zip: { label: 'ZIP archive', magic: Buffer.from('PK\x03\x04', 'latin1'), mimeType: 'application/zip' },
+} as const;
+
+export type FileFormat = keyof typeof FILE_FORMATS;
+
+export interface DownloadOptions {
+	/** What the service promises; anything else is refused on its first bytes. */
+	expectedFormat?: FileFormat;
+	/** The size the service announced (e.g. PDF-Sign's file_size): the download must match it. */
+	expectedBytes?: number;
+	/** 0 or undefined: no limit. */
+	maxBytes?: number;
+	/** Preferred file name; otherwise Content-Disposition, then the URL's last path segment. */
+	fileName?: string;
+	/** Used when the response does not say (or says application/octet-stream). */
+	fallbackMimeType?: string;
+}
+
+export interface DownloadedFile {
+	binary: IBinaryData;
+	bytes: number;
+	fileName: string;
+	mimeType: string;
+	/** Where the bytes finally came from (query string removed). */
+	sourceUrl: string;
+}
+
+type PrepareBinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+export async function downloadToBinary(ctx: IExecuteFunctions, call: HttpCall, options: DownloadOptions): Promise<DownloadedFile> {
+	return await withResponse(ctx, call, async (response) => await storeResponse(ctx, call, response, options));
+}
+
+async function storeResponse(
+	ctx: IExecuteFunctions,
+	call: HttpCall,
+	response: OpenResponse,
+	options: DownloadOptions,
+): Promise<DownloadedFile> {
+	const declaredLength = parseLength(firstHeader(response.headers['content-length']));
+	const limit = options.maxBytes && options.maxBytes > 0 ? options.maxBytes : undefined;
+	if (limit !== undefined && declaredLength !== undefined && declaredLength > limit) {
+		response.body.destroy();
+		throw new PolicyFailure(`the file is ${formatBytes(declaredLength)}, more than the Max File Size of ${formatBytes(limit)}`);
+	}
+
+	const fileName = options.fileName?.trim() || fileNameFromDisposition(firstHeader(response.headers['content-disposition'])) || fileNameFromUrl(response.url);
+	const mimeType = chooseMimeType(firstHeader(response.headers['content-type']), fileName, options);
+
+	// Paused first, so our observer cannot see (and lose) a chunk before n8n starts reading.
+	const format = options.expectedFormat ? FILE_FORMATS[options.expectedFormat] : undefined;
+	const magicLength = format?.magic.length ?? 0;
+	const body = response.body;
+	body.pause();
+	let bytes = 0;
+	let head = Buffer.alloc(0);
+	body.on('data', (chunk: Buffer) => {
+		bytes += chunk.length;
+		if (format && head.length < magicLength) {
+			head = Buffer.concat([head, chunk.subarray(0, magicLength - head.length)]);
+			if (head.length >= magicLength && !head.equals(format.magic)) {
+				body.destroy(new PolicyFailure(`the file from ${call.service} is not a ${format.label} (it starts with ${JSON.stringify(head.toString('latin1'))})`));
+			}
+		}
+		if (limit !== undefined && bytes > limit) {
+			body.destroy(new PolicyFailure(`the file is larger than the Max File Size of ${formatBytes(limit)}`));
+		}
+	});
+
+	const binary = await ctx.helpers.prepareBinaryData(body as unknown as PrepareBinaryInput, fileName, mimeType);
+
+	if (declaredLength !== undefined && bytes !== declaredLength) {
+		throw new TransferFailure(`the transfer ended after ${bytes} of ${declaredLength} bytes`);
+	}
+	if (format && bytes < magicLength) {
+		throw new PolicyFailure(`the file from ${call.service} is not a ${format.label} (${bytes} bytes)`);
+	}
+	if (options.expectedBytes !== undefined && options.expectedBytes > 0 && bytes !== options.expectedBytes) {
+		throw new TransferFailure(`received ${bytes} bytes but ${call.service} announced ${options.expectedBytes}`);
+	}
+	// n8n 1.x leaves the name as given and no byte count; make both predictable.
+	binary.fileName = fileName;
+	binary.mimeType = mimeType;
+	return { binary, bytes, fileName, mimeType, sourceUrl: `${response.url.origin}${response.url.pathname}` };
+}
+
+function parseLength(value: string | undefined): number | undefined {
+	if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+	return Number(value);
+}
+
+/** RFC 6266: filename* (UTF-8, percent-encoded) wins over filename. */
+export function fileNameFromDisposition(header: string | undefined): string | undefined {
+	if (!header) return undefined;
+	const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+	if (extended) {
+		try {
+			return sanitizeFileName(decodeURIComponent(extended[1].trim()));
+		} catch {
+			// Malformed percent-encoding: fall back to the plain parameter.
+		}
+	}
+	const plain = /filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]+)/.exec(header);
+	if (!plain) return undefined;
+	const value = plain[1].trim();
+	return sanitizeFileName(value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
+}
+
+export function fileNameFromUrl(url: URL): string {
+	const last = url.pathname.split('/').filter(Boolean).pop();
+	let decoded = last ?? '';
+	try {
+		decoded = decodeURIComponent(decoded);
+	} catch {
+		// Keep the raw segment.
+	}
+	return sanitizeFileName(decoded) || 'download';
+}
+
+/** No paths, no control characters, nothing a mail client or file system chokes on. */
+export function sanitizeFileName(name: string): string {
+	const base = name.split(/[/\\]/).pop() ?? '';
+	return base
+		.replace(/[\p{Cc}<>:"|?*]/gu, '_')
+		.replace(/^\.+/, '')
+		.trim()
+		.slice(0, 200);
+}
+
+function chooseMimeType(contentType: string | undefined, fileName: string, options: DownloadOptions): string {
+	// The first bytes are checked against the promised format, so its type is the true one.
+	if (options.expectedFormat) return FILE_FORMATS[options.expectedFormat].mimeType;
+	const declared = contentType?.split(';')[0].trim().toLowerCase();
+	if (declared && declared !== 'application/octet-stream' && declared !== 'binary/octet-stream') return declared;
+	if (/\.pdf$/i.test(fileName)) return 'application/pdf';
+	if (/\.zip$/i.test(fileName)) return 'application/zip';
+	return options.fallbackMimeType ?? declared ?? 'application/octet-stream';
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+	return `${bytes} bytes`;
+}

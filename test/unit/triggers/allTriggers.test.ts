@@ -1,0 +1,239 @@
+/**
+ * What every trigger does alike, run against all five with each service's genuine delivery:
+ * IP allowlist, dedupe switches, manual mode, the response contract.
+ */
+import { NodeOperationError, type ICredentialDataDecryptedObject, type INodeType } from 'n8n-workflow';
+
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
+import { expectAcknowledged, expectRejected, runWebhook, type ContextInit, type RequestInit } from './context';
+import {
+	DOCFLO_CREDENTIALS,
+	DOCFLO_DOCUMENT_PROCESSED,
+	DOCGENLAB_COMPLETED,
+	GORILLA_CREDENTIALS,
+	PDF_GORILLA_COMPLETED,
+	PDF_SIGN_CREDENTIALS,
+	PDF_SIGN_GENERATED,
+	REPORTFLOW_FILE_COMPLETED,
+	UNRELATED_SECRET,
+	docfloRequest,
+	gorillaRequest,
+	pdfSignRequest,
+	plainRequest,
+} from './vectors';
+
+interface TriggerCase {
+	name: string;
+	trigger: INodeType;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	genuine: () => RequestInit;
+	/** A delivery that fails the service's authenticity check, when it has one. */
+	forged?: () => RequestInit;
+	/** Events parameter that leaves out the genuine delivery's event. */
+	deselected: string[];
+}
+
+const CASES: TriggerCase[] = [
+	{
+		name: 'reportFlowTrigger',
+		trigger: new ReportFlowTrigger(),
+		credentials: {},
+		genuine: () => plainRequest(REPORTFLOW_FILE_COMPLETED),
+		deselected: [],
+	},
+	{
+		name: 'docGenLabTrigger',
+		trigger: new DocGenLabTrigger(),
+		credentials: {},
+		genuine: () => plainRequest(DOCGENLAB_COMPLETED),
+		deselected: [],
+	},
+	{
+		name: 'docfloTrigger',
+		trigger: new DocfloTrigger(),
+		credentials: DOCFLO_CREDENTIALS(),
+		genuine: () => docfloRequest(DOCFLO_DOCUMENT_PROCESSED),
+		forged: () => docfloRequest(DOCFLO_DOCUMENT_PROCESSED, UNRELATED_SECRET),
+		deselected: ['document.created', 'document.approved'],
+	},
+	{
+		name: 'pdfGorillaTrigger',
+		trigger: new PdfGorillaTrigger(),
+		credentials: GORILLA_CREDENTIALS(),
+		genuine: () => gorillaRequest(PDF_GORILLA_COMPLETED),
+		forged: () => gorillaRequest(PDF_GORILLA_COMPLETED, UNRELATED_SECRET),
+		deselected: ['failed', 'canceled'],
+	},
+	{
+		name: 'pdfSignTrigger',
+		trigger: new PdfSignTrigger(),
+		credentials: PDF_SIGN_CREDENTIALS(),
+		genuine: () => pdfSignRequest(PDF_SIGN_GENERATED),
+		forged: () => pdfSignRequest(PDF_SIGN_GENERATED, UNRELATED_SECRET),
+		deselected: ['pdf.failed', 'quota.warning', 'quota.exceeded'],
+	},
+];
+
+const SENDER = '34.123.45.67';
+
+function init(c: TriggerCase, extra: Partial<ContextInit> & { ip?: string; options?: Record<string, unknown> } = {}): ContextInit {
+	const { ip, options, ...rest } = extra;
+	return {
+		credentials: c.credentials,
+		...rest,
+		parameters: { ...(rest.parameters ?? {}), ...(options ? { options } : {}) },
+		request: { ...c.genuine(), ip: ip ?? SENDER },
+	};
+}
+
+describe.each(CASES)('$name', (c) => {
+	test('genuine delivery starts with {received: true}, every item carrying the payload', async () => {
+		const run = await runWebhook(c.trigger, init(c));
+		expect(run.result.webhookResponse).toEqual({ received: true });
+		expect(run.result.workflowData).toHaveLength(1);
+		const items = run.result.workflowData![0];
+		expect(items.length).toBeGreaterThan(0);
+		const raw = JSON.parse(c.genuine().rawBody!.toString('utf8'));
+		for (const item of items) expect(item.json.payload).toEqual(raw);
+		expect(run.response.statusCalls).toEqual([]);
+	});
+
+	if (c.forged) {
+		const forged = c.forged;
+		test('forged delivery: 401 {error}, noWebhookResponse, no workflowData', async () => {
+			const run = await runWebhook(c.trigger, { credentials: c.credentials, request: forged() });
+			expectRejected(run, 401);
+			expect(run.logs.some((line) => line.includes('rejected a delivery (401)'))).toBe(true);
+		});
+	}
+
+	describe('IP allowlist', () => {
+		test('sender in the list → starts', async () => {
+			const run = await runWebhook(c.trigger, init(c, { options: { allowedIpAddresses: `10.0.0.0/8, ${SENDER}` } }));
+			expect(run.result.workflowData).toHaveLength(1);
+		});
+
+		test('sender inside a listed CIDR range → starts', async () => {
+			const run = await runWebhook(c.trigger, init(c, { options: { allowedIpAddresses: '34.123.0.0/16' } }));
+			expect(run.result.workflowData).toHaveLength(1);
+		});
+
+		test('sender not in the list → 403', async () => {
+			const run = await runWebhook(c.trigger, init(c, { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } }));
+			expectRejected(run, 403, 'Sender address is not in the IP allowlist');
+		});
+
+		test('IPv4-mapped IPv6 request ip (dual-stack socket) matches the IPv4 entry', async () => {
+			const run = await runWebhook(c.trigger, init(c, { ip: `::ffff:${SENDER}`, options: { allowedIpAddresses: SENDER } }));
+			expect(run.result.workflowData).toHaveLength(1);
+		});
+
+		test('IPv4-mapped IPv6 of another address → 403', async () => {
+			const run = await runWebhook(c.trigger, init(c, { ip: '::ffff:198.51.100.7', options: { allowedIpAddresses: SENDER } }));
+			expectRejected(run, 403);
+		});
+
+		test('IPv6 sender in an IPv6 range → starts; outside → 403', async () => {
+			const allowed = await runWebhook(c.trigger, init(c, { ip: '2001:db8::1', options: { allowedIpAddresses: '2001:db8::/32' } }));
+			expect(allowed.result.workflowData).toHaveLength(1);
+			expectRejected(await runWebhook(c.trigger, init(c, { ip: '2001:db9::1', options: { allowedIpAddresses: '2001:db8::/32' } })), 403);
+		});
+
+		test('no request ip at all → 403', async () => {
+			const base = init(c, { options: { allowedIpAddresses: SENDER } });
+			const run = await runWebhook(c.trigger, { ...base, request: { ...base.request, ip: '' } });
+			expectRejected(run, 403);
+		});
+
+		test('an invalid entry → 403 even for a listed sender (a typo must not open the trigger)', async () => {
+			const run = await runWebhook(c.trigger, init(c, { options: { allowedIpAddresses: `${SENDER}, 34.123.45.678` } }));
+			expectRejected(run, 403, 'IP Allowlist option is invalid');
+		});
+
+		test('an invalid entry in manual mode → NodeOperationError naming the entry', async () => {
+			const attempt = runWebhook(c.trigger, init(c, { mode: 'manual', options: { allowedIpAddresses: '10.1.2.3/8' } }));
+			await expect(attempt).rejects.toThrow(NodeOperationError);
+			await expect(runWebhook(c.trigger, init(c, { mode: 'manual', options: { allowedIpAddresses: '10.1.2.3/8' } }))).rejects.toThrow(/10\.1\.2\.3\/8/);
+		});
+
+		test('the allowlist is checked before authenticity: a refused sender gets 403 even with a valid delivery', async () => {
+			const run = await runWebhook(c.trigger, init(c, { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } }));
+			expectRejected(run, 403);
+		});
+
+		if (c.forged) {
+			const forged = c.forged;
+			test('an allowed sender with a forged delivery is still 401', async () => {
+				const run = await runWebhook(c.trigger, {
+					credentials: c.credentials,
+					parameters: { options: { allowedIpAddresses: SENDER } },
+					request: { ...forged(), ip: SENDER },
+				});
+				expectRejected(run, 401);
+			});
+		}
+
+		test('white space only → no allowlist', async () => {
+			const run = await runWebhook(c.trigger, init(c, { ip: '198.51.100.7', options: { allowedIpAddresses: '  \n ' } }));
+			expect(run.result.workflowData).toHaveLength(1);
+		});
+	});
+
+	describe('event filter', () => {
+		test('the delivery\'s event deselected → {received, started:false, reason:filtered}', async () => {
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { parameters: { events: c.deselected } })), 'filtered');
+		});
+
+		test('manual mode applies the filter too', async () => {
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { mode: 'manual', parameters: { events: c.deselected } })), 'filtered');
+		});
+	});
+
+	describe('dedupe', () => {
+		test('same delivery twice with the same static data → the second is duplicate', async () => {
+			const staticData = {};
+			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData })), 'duplicate');
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData })), 'duplicate');
+		});
+
+		test('Deduplicate Retries off → both start, nothing stored', async () => {
+			const staticData = {};
+			const options = { deduplicate: false };
+			expect((await runWebhook(c.trigger, init(c, { staticData, options }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { staticData, options }))).result.workflowData).toHaveLength(1);
+			expect(staticData).toEqual({});
+		});
+
+		test('manual mode never dedupes and does not record either', async () => {
+			const staticData = {};
+			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', staticData }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', staticData }))).result.workflowData).toHaveLength(1);
+			expect(staticData).toEqual({});
+			// So the first production delivery after trying it out in the editor still starts.
+			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+		});
+
+		test('a rejected delivery is not remembered', async () => {
+			const staticData = {};
+			expectRejected(await runWebhook(c.trigger, init(c, { staticData, ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } })), 403);
+			expect(staticData).toEqual({});
+			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+		});
+
+		test('a filtered delivery is not remembered (selecting the event later lets a retry through)', async () => {
+			const staticData = {};
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData, parameters: { events: c.deselected } })), 'filtered');
+			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+		});
+
+		test('corrupted static data does not block deliveries', async () => {
+			const staticData = { seenDeliveries: 'garbage' as unknown as string };
+			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+		});
+	});
+});

@@ -1,0 +1,230 @@
+/**
+ * The five trigger nodes' descriptions: what n8n reads before any delivery arrives.
+ */
+import { mock } from 'jest-mock-extended';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+	INodeProperties,
+	INodeType,
+	IHookFunctions,
+} from 'n8n-workflow';
+
+import { docflo } from '../../../nodes/Docflo/descriptor';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { docGenLab } from '../../../nodes/DocGenLab/descriptor';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { pdfSign } from '../../../nodes/PdfSign/descriptor';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { reportFlow } from '../../../nodes/ReportFlow/descriptor';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
+import type { ServiceDescriptor } from '../../../core/service';
+import { defaultParameters } from './context';
+import { CURRENT_SECRET } from './vectors';
+
+interface Case {
+	name: string;
+	node: INodeType;
+	service: ServiceDescriptor;
+	/** Options that only some services offer. */
+	hasTestEvents: boolean;
+	hasMaxAge: boolean;
+	hasConfirm: boolean;
+}
+
+const CASES: Case[] = [
+	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: reportFlow, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
+	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: docGenLab, hasTestEvents: true, hasMaxAge: false, hasConfirm: true },
+	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: docflo, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
+	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: pdfGorilla, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
+	{ name: 'pdfSignTrigger', node: new PdfSignTrigger(), service: pdfSign, hasTestEvents: true, hasMaxAge: true, hasConfirm: false },
+];
+
+function property(node: INodeType, name: string): INodeProperties {
+	const found = node.description.properties.find((p) => p.name === name);
+	if (!found) throw new Error(`${node.description.name} has no ${name} property`);
+	return found;
+}
+
+function optionNames(node: INodeType): string[] {
+	const options = property(node, 'options').options ?? [];
+	return options.map((o) => (o as INodeProperties).name);
+}
+
+/** Every string anywhere inside `value`, with its path. */
+function strings(value: unknown, path = ''): Array<[string, string]> {
+	if (typeof value === 'string') return [[path, value]];
+	if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
+	if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
+	return [];
+}
+
+describe.each(CASES)('$name description', (c) => {
+	const d = c.node.description;
+
+	test('is a trigger: no inputs, one main output, group trigger', () => {
+		expect(d.inputs).toEqual([]);
+		expect(d.outputs).toEqual(['main']);
+		expect(d.group).toEqual(['trigger']);
+	});
+
+	test('name ends in Trigger and follows the service id', () => {
+		expect(d.name).toBe(c.name);
+		expect(d.name.endsWith('Trigger')).toBe(true);
+		expect(d.name).toBe(`${c.service.id}Trigger`);
+		expect(d.displayName).toBe(`${c.service.displayName} Trigger`);
+		expect(d.defaults.name).toBe(d.displayName);
+	});
+
+	test('version 2', () => {
+		expect(d.version).toBe(2);
+	});
+
+	test('one POST webhook whose fields are all plain values (no expressions)', () => {
+		expect(d.webhooks).toHaveLength(1);
+		const webhook = d.webhooks![0];
+		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' });
+		for (const [path, value] of strings(webhook)) {
+			expect({ path, expression: value.startsWith('=') }).toEqual({ path, expression: false });
+		}
+		expect(webhook.isFullPath).toBeFalsy();
+	});
+
+	test('webhookMethods only report success (the URL is pasted in by the user)', async () => {
+		const hooks = c.node.webhookMethods?.default;
+		expect(hooks).toBeDefined();
+		const context = mock<IHookFunctions>();
+		await expect(hooks!.checkExists.call(context)).resolves.toBe(true);
+		await expect(hooks!.create.call(context)).resolves.toBe(true);
+		await expect(hooks!.delete.call(context)).resolves.toBe(true);
+	});
+
+	test('Events: a required multiOptions whose default is every non-test event, and no test event offered', () => {
+		const events = property(c.node, 'events');
+		const regular = c.service.delivery.events.filter((e) => !e.isTest).map((e) => e.value);
+		const testEvents = c.service.delivery.events.filter((e) => e.isTest).map((e) => e.value);
+		expect(events.type).toBe('multiOptions');
+		expect(events.required).toBe(true);
+		expect([...(events.default as string[])].sort()).toEqual([...regular].sort());
+		const offered = (events.options ?? []).map((o) => (o as { value: string }).value);
+		expect([...offered].sort()).toEqual([...regular].sort());
+		for (const t of testEvents) expect(offered).not.toContain(t);
+		expect(testEvents.length > 0).toBe(c.hasTestEvents);
+	});
+
+	test('the documented events are all there', () => {
+		const documented: Record<string, string[]> = {
+			reportFlowTrigger: ['file.completed'],
+			docGenLabTrigger: ['document.generated'],
+			docfloTrigger: ['document.created', 'document.processed', 'document.approved', 'document.rejected', 'document.status_changed'],
+			pdfGorillaTrigger: ['completed', 'failed', 'canceled'],
+			pdfSignTrigger: ['pdf.generated', 'pdf.failed', 'quota.warning', 'quota.exceeded'],
+		};
+		expect([...(property(c.node, 'events').default as string[])].sort()).toEqual([...documented[c.name]].sort());
+	});
+
+	test('Options: the common ones, plus only what this service supports', () => {
+		const names = optionNames(c.node);
+		expect(names).toEqual(expect.arrayContaining(['deduplicate', 'allowedIpAddresses', 'passUnknownEvents']));
+		expect(names.includes('acceptTestEventsInProduction')).toBe(c.hasTestEvents);
+		expect(names.includes('maxTimestampAgeSeconds')).toBe(c.hasMaxAge);
+		expect(names.includes('confirmWithApi')).toBe(c.hasConfirm);
+		// Defaults that keep a fresh node safe.
+		const byName = Object.fromEntries((property(c.node, 'options').options as INodeProperties[]).map((o) => [o.name, o.default]));
+		expect(byName.deduplicate).toBe(true);
+		expect(byName.allowedIpAddresses).toBe('');
+		expect(byName.passUnknownEvents).toBe(false);
+		if (c.hasTestEvents) expect(byName.acceptTestEventsInProduction).toBe(false);
+		if (c.hasMaxAge) expect(byName.maxTimestampAgeSeconds).toBe(0);
+		if (c.hasConfirm) expect(byName.confirmWithApi).toBe(false);
+	});
+
+	test('every property name is unique and every default fills in', () => {
+		const names = d.properties.map((p) => p.name);
+		expect(new Set(names).size).toBe(names.length);
+		const defaults = defaultParameters(c.node);
+		expect(defaults.options).toEqual({});
+	});
+
+	test('credentials: the webhook credential the delivery checks read, required when the service signs', () => {
+		const credential = c.service.delivery.credential;
+		const declared = d.credentials ?? [];
+		if (credential) {
+			const entry = declared.find((x) => x.name === credential.type);
+			expect(entry).toBeDefined();
+			expect(entry!.required).toBe(true);
+		} else {
+			expect(declared.every((x) => !x.required)).toBe(true);
+		}
+	});
+
+	test('every testedBy names a method in methods.credentialTest', () => {
+		for (const credential of d.credentials ?? []) {
+			if (typeof credential.testedBy === 'string') {
+				expect(Object.keys(c.node.methods?.credentialTest ?? {})).toContain(credential.testedBy);
+			}
+		}
+	});
+});
+
+describe('credential tests (methods.credentialTest)', () => {
+	const decrypted = (type: string, data: ICredentialDataDecryptedObject): ICredentialsDecrypted => ({ id: 'c1', name: 'test', type, data });
+	const runTest = async (node: INodeType, method: string, type: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> => {
+		const fn = node.methods?.credentialTest?.[method];
+		if (!fn) throw new Error(`${method} missing`);
+		return await fn.call(mock<ICredentialTestFunctions>(), decrypted(type, data));
+	};
+
+	describe('PDF-Sign: pdfSignWebhookApiTest', () => {
+		const node = new PdfSignTrigger();
+		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'pdfSignWebhookApiTest', 'pdfSignWebhookApi', data);
+
+		test('filled secret → OK', async () => {
+			expect(await test_({ webhookSecret: CURRENT_SECRET })).toEqual({ status: 'OK', message: expect.any(String) });
+		});
+		test('empty secret → Error', async () => {
+			expect((await test_({ webhookSecret: '' })).status).toBe('Error');
+			expect((await test_({})).status).toBe('Error');
+		});
+		test('secret with surrounding white space → Error', async () => {
+			expect((await test_({ webhookSecret: ` ${CURRENT_SECRET}` })).status).toBe('Error');
+		});
+		test('the message never contains the secret', async () => {
+			for (const data of [{ webhookSecret: CURRENT_SECRET }, { webhookSecret: ` ${CURRENT_SECRET} ` }]) {
+				expect((await test_(data)).message).not.toContain(CURRENT_SECRET);
+			}
+		});
+	});
+
+	describe('Docflo: docfloWebhookApiTest', () => {
+		const node = new DocfloTrigger();
+		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'docfloWebhookApiTest', 'docfloWebhookApi', data);
+
+		test('filled signing secret → OK', async () => {
+			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'none' })).status).toBe('OK');
+		});
+		test('neither secret nor auth → Error (the trigger would refuse everything)', async () => {
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'none' })).status).toBe('Error');
+			expect((await test_({})).status).toBe('Error');
+		});
+		test('no secret but complete header auth → OK', async () => {
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: 'tok' })).status).toBe('OK');
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: 'p' })).status).toBe('OK');
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'x-api-key', headerApiKey: 'k' })).status).toBe('OK');
+		});
+		test('incomplete header auth → Error, even with a secret', async () => {
+			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: '' })).status).toBe('Error');
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: '   ' })).status).toBe('Error');
+			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'bad header', headerApiKey: 'k' })).status).toBe('Error');
+		});
+	});
+
+	test('only Docflo and PDF-Sign define local credential tests (the API credentials are tested with a request)', () => {
+		const withTests = CASES.filter((c) => Object.keys(c.node.methods?.credentialTest ?? {}).length > 0).map((c) => c.name);
+		expect(withTests.sort()).toEqual(['docfloTrigger', 'pdfSignTrigger']);
+	});
+});
