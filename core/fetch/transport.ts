@@ -277,10 +277,35 @@ function truncate(text: string, max = 300): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * In words, not codes: n8n replaces any error message that contains a system error code
+ * (ECONNRESET, ETIMEDOUT, …) with a generic sentence that would hide which service failed.
+ */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ESOCKETTIMEDOUT: 'the request timed out',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved right now',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	EPIPE: 'the connection was closed while sending',
+	ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the end of the file',
+	CERT_HAS_EXPIRED: 'the server\'s TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'the server\'s TLS certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server\'s TLS certificate could not be verified',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'the server\'s TLS certificate is for another host name',
+};
+
 function shortReason(error: unknown): string {
 	if (error instanceof HttpStatusFailure) return `HTTP ${error.status}`;
+	if (error instanceof TransferFailure) return error.message;
 	const e = error as { code?: string; message?: string } | undefined;
-	return e?.code ?? e?.message ?? 'unknown error';
+	if (e?.code && NETWORK_FAILURES[e.code]) return NETWORK_FAILURES[e.code];
+	if (e?.message === 'aborted') return NETWORK_FAILURES.ECONNRESET;
+	return e?.code ? 'a network error' : (e?.message ?? 'an unknown error');
 }
 
 const STATUS_ADVICE: Record<number, string> = {
@@ -318,10 +343,8 @@ function toNodeError(ctx: IExecuteFunctions, call: HttpCall, error: unknown, att
 			itemIndex,
 		});
 	}
-	const reason = shortReason(error);
-	const message = `${call.service} could not be reached or the transfer broke${tries} (${reason})`;
-	return new NodeApiError(node, { message } as JsonObject, {
-		message,
+	// No HTTP answer to show: NodeApiError would swap our message for a generic one per error code.
+	return new NodeOperationError(node, `${call.service} could not be reached or the transfer broke${tries}: ${shortReason(error)}`, {
 		description: `Check the connection to ${redactUrl(call.url)} and try again; downloads that are cut off are retried automatically.`,
 		itemIndex,
 	});

@@ -285,6 +285,17 @@ export class N8nInstance {
 		return created.id;
 	}
 
+	/** The bytes of a binary stored by an execution, as the editor's download button gets them. */
+	async binaryBytes(binary: { id?: string; data?: string; fileName?: string; mimeType?: string }): Promise<Buffer> {
+		if (!binary.id) return Buffer.from(binary.data ?? '', 'base64');
+		const qs = new URLSearchParams({ id: binary.id, action: 'download' });
+		if (binary.fileName) qs.set('fileName', binary.fileName);
+		if (binary.mimeType) qs.set('mimeType', binary.mimeType);
+		const res = await httpRequest(`${this.baseUrl}/rest/binary-data?${qs}`, { headers: { cookie: this.ownerCookie } });
+		if (res.status !== 200) throw new Error(`reading binary ${binary.id} failed: ${res.status} ${res.text.slice(0, 200)}`);
+		return res.body;
+	}
+
 	async deactivateWorkflow(id: string): Promise<void> {
 		await this.api('POST', `/workflows/${id}/deactivate`);
 	}
