@@ -1,6 +1,20 @@
 /** Unit tests run in-process against mocked n8n contexts; e2e tests drive a real n8n. */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
+/** Suites that start real n8n processes: one at a time, with the install, pack and CA done once. */
+function realN8n(displayName, root) {
+	return {
+		displayName,
+		testEnvironment: 'node',
+		roots: [root],
+		testMatch: ['**/*.test.ts'],
+		transform: { '^.+\\.ts$': tsJest },
+		globalSetup: '<rootDir>/test/harness/globalSetup.ts',
+		globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
+		setupFilesAfterEnv: ['<rootDir>/test/harness/jestSetup.ts'],
+	};
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
 	projects: [
@@ -11,15 +25,8 @@ module.exports = {
 			testMatch: ['**/*.test.ts'],
 			transform: { '^.+\\.ts$': tsJest },
 		},
-		{
-			displayName: 'e2e',
-			testEnvironment: 'node',
-			roots: ['<rootDir>/test/e2e'],
-			testMatch: ['**/*.test.ts'],
-			transform: { '^.+\\.ts$': tsJest },
-			globalSetup: '<rootDir>/test/harness/globalSetup.ts',
-			globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
-			setupFilesAfterEnv: ['<rootDir>/test/harness/jestSetup.ts'],
-		},
+		realN8n('e2e', '<rootDir>/test/e2e'),
+		// Queue mode (PostgreSQL, Redis, main + workers + webhook processes): `npm run test:queue`.
+		realN8n('queue', '<rootDir>/test/queue'),
 	],
 };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-import { PID_FILE } from './n8n';
+import { PID_FILE } from './processes';
 
 /** Kills every n8n process group an e2e test started and did not stop (e.g. after a timeout). */
 export default async function globalTeardown(): Promise<void> {

@@ -8,11 +8,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { freePort } from './ports';
+import { delay, PID_FILE_APPEND } from './processes';
+
+export { delay, PID_FILE } from './processes';
 import { httpRequest, type HttpResponse } from './http';
 import { installPackageInto } from './package';
 import { isV1, n8nBinary, nodeBinDir, repoRoot, type N8nVersion } from './versions';
@@ -49,6 +52,8 @@ export interface StartOptions {
 	label?: string;
 	/** `n8n start` (default), `worker` or `webhook` (queue mode). */
 	command?: 'start' | 'worker' | 'webhook';
+	/** Extra CLI arguments (e.g. `--concurrency=20` for a worker). */
+	args?: string[];
 	/** Reuse an existing user folder (e.g. to restart with the same database). */
 	userFolder?: string;
 	/** Owner login to create; defaults to a generated one. */
@@ -83,19 +88,6 @@ export interface ExecutionData {
 }
 
 const running = new Set<ChildProcess>();
-
-/**
- * Jest may tear a test file down without running its afterAll (e.g. a timeout in beforeAll),
- * and exit handlers registered inside a test sandbox do not run, so every process group we
- * start is also listed in a file that the global teardown kills.
- */
-export const PID_FILE = join(repoRoot, '.cache', 'e2e-process-groups.txt');
-
-function recordPid(pid: number | undefined): void {
-	if (pid === undefined) return;
-	mkdirSync(dirname(PID_FILE), { recursive: true });
-	appendFileSync(PID_FILE, `${pid}\n`);
-}
 
 /** Progress lines on stderr (jest buffers console output until a test ends). */
 export function trace(message: string): void {
@@ -133,6 +125,7 @@ export class N8nInstance {
 		readonly env: Record<string, string>,
 		private child: ChildProcess,
 		readonly owner: { email: string; password: string },
+		private readonly args: string[] = ['start'],
 	) {}
 
 	get baseUrl(): string {
@@ -163,9 +156,10 @@ export class N8nInstance {
 
 		trace(`n8n ${options.version} ${label}: user folder ${userFolder}, port ${port}`);
 		const logPath = join(userFolder, `n8n-${label}-${Date.now()}.log`);
-		const child = spawnN8n(options.version, [options.command ?? 'start'], env, options.output === 'inherit' ? 'inherit' : logPath);
+		const args = [options.command ?? 'start', ...(options.args ?? [])];
+		const child = spawnN8n(options.version, args, env, options.output === 'inherit' ? 'inherit' : logPath);
 		const owner = options.owner ?? readOrCreateOwner(userFolder);
-		const instance = new N8nInstance(options.version, port, userFolder, logPath, env, child, owner);
+		const instance = new N8nInstance(options.version, port, userFolder, logPath, env, child, owner, args);
 		try {
 			if (options.waitForReady !== false && (options.command ?? 'start') !== 'worker') {
 				await instance.waitForReady();
@@ -394,8 +388,8 @@ export class N8nInstance {
 	/** Starts the same process again (same user folder, database and port). */
 	async restart(): Promise<void> {
 		await this.stop();
-		this.child = spawnN8n(this.version, ['start'], this.env, this.logPath);
-		await this.waitForReady();
+		this.child = spawnN8n(this.version, this.args, this.env, this.logPath);
+		if (this.args[0] !== 'worker') await this.waitForReady();
 	}
 }
 
@@ -466,7 +460,7 @@ function spawnN8n(version: N8nVersion, args: string[], env: Record<string, strin
 	if (logFd !== undefined) closeSync(logFd);
 	child.unref();
 	running.add(child);
-	recordPid(child.pid);
+	PID_FILE_APPEND(child.pid);
 	child.once('exit', () => running.delete(child));
 	return child;
 }
@@ -536,6 +530,3 @@ export function randomId(): string {
 	return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-export function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,0 +1,21 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { repoRoot } from './versions';
+
+/**
+ * Jest may tear a test file down without running its afterAll (e.g. a timeout in beforeAll),
+ * and exit handlers registered inside a test sandbox do not run, so every process group we
+ * start is also listed in a file that the global teardown kills.
+ */
+export const PID_FILE = join(repoRoot, '.cache', 'e2e-process-groups.txt');
+
+export function PID_FILE_APPEND(pid: number | undefined): void {
+	if (pid === undefined) return;
+	mkdirSync(dirname(PID_FILE), { recursive: true });
+	appendFileSync(PID_FILE, `${pid}\n`);
+}
+
+export function delay(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}

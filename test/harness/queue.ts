@@ -1,0 +1,124 @@
+/**
+ * n8n in queue mode, the scale-out path: PostgreSQL and Redis on loopback, one main process
+ * (editor, API, activation), workers that run executions, and webhook processes that run
+ * our triggers' webhook(). Every process has its own user folder with the package installed
+ * as a user would, and all share one encryption key and the database.
+ */
+import { N8nInstance } from './n8n';
+import { delay } from './processes';
+import { startPostgres, startRedis, type Postgres, type Redis } from './services';
+import type { N8nVersion } from './versions';
+
+export interface QueueOptions {
+	version: N8nVersion;
+	workers?: number;
+	webhooks?: number;
+	workerConcurrency?: number;
+	env?: Record<string, string | undefined>;
+}
+
+export class QueueCluster {
+	private constructor(
+		readonly version: N8nVersion,
+		readonly postgres: Postgres,
+		readonly redis: Redis,
+		readonly main: N8nInstance,
+		readonly workers: N8nInstance[],
+		readonly webhooks: N8nInstance[],
+		private readonly env: Record<string, string | undefined>,
+	) {}
+
+	static async start(options: QueueOptions): Promise<QueueCluster> {
+		const postgres = await startPostgres();
+		const redis = await startRedis();
+		const env: Record<string, string | undefined> = {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: redis.host,
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: postgres.host,
+			DB_POSTGRESDB_PORT: String(postgres.port),
+			DB_POSTGRESDB_DATABASE: postgres.database,
+			DB_POSTGRESDB_USER: postgres.user,
+			DB_POSTGRESDB_PASSWORD: postgres.password,
+			// Files must be readable by whichever process runs the next node.
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			...options.env,
+		};
+		const started: N8nInstance[] = [];
+		try {
+			const main = await N8nInstance.start({ version: options.version, env, label: 'main' });
+			started.push(main);
+			const workers = await Promise.all(
+				Array.from({ length: options.workers ?? 1 }, async (_, i) => {
+					const worker = await N8nInstance.start({
+						version: options.version,
+						command: 'worker',
+						label: `worker${i + 1}`,
+						env,
+						args: [`--concurrency=${options.workerConcurrency ?? 10}`],
+						waitForReady: false,
+					});
+					started.push(worker);
+					await waitForLog(worker, /worker is now ready|Worker ready|n8n worker is/i);
+					return worker;
+				}),
+			);
+			const webhooks = await Promise.all(
+				Array.from({ length: options.webhooks ?? 1 }, async (_, i) => {
+					const webhook = await N8nInstance.start({ version: options.version, command: 'webhook', label: `webhook${i + 1}`, env });
+					started.push(webhook);
+					return webhook;
+				}),
+			);
+			return new QueueCluster(options.version, postgres, redis, main, workers, webhooks, env);
+		} catch (error) {
+			await Promise.all(started.map(async (p) => await p.stop(5000)));
+			await postgres.stop();
+			await redis.stop();
+			throw error;
+		}
+	}
+
+	/** Production webhook URL on webhook process `index`. */
+	webhookUrl(webhookId: string, index = 0, path = 'webhook'): string {
+		return this.webhooks[index].webhookUrl(webhookId, path);
+	}
+
+	/** Starts another worker (e.g. after killing one). */
+	async addWorker(label: string): Promise<N8nInstance> {
+		const worker = await N8nInstance.start({
+			version: this.version,
+			command: 'worker',
+			label,
+			env: this.env,
+			args: ['--concurrency=10'],
+			waitForReady: false,
+		});
+		this.workers.push(worker);
+		await waitForLog(worker, /worker is now ready|Worker ready|n8n worker is/i);
+		return worker;
+	}
+
+	logs(): string {
+		return [this.main, ...this.workers, ...this.webhooks].map((p) => `--- ${p.logPath}\n${p.logTail(60)}`).join('\n');
+	}
+
+	async stop(): Promise<void> {
+		await Promise.all([...this.webhooks, ...this.workers, this.main].map(async (p) => await p.stop(20_000)));
+		await this.postgres.stop();
+		await this.redis.stop();
+	}
+}
+
+async function waitForLog(instance: N8nInstance, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (pattern.test(instance.log())) return;
+		if (instance.exited) throw new Error(`n8n ${instance.version} worker exited:\n${instance.logTail()}`);
+		await delay(250);
+	}
+	throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${instance.logTail()}`);
+}
