@@ -27,6 +27,11 @@ export async function onceFor<T>(ctx: IExecuteFunctions, key: string | undefined
 		succeeded = true;
 		return result;
 	} finally {
-		if (!succeeded) await releaseClaim(ctx, key);
+		if (!succeeded) {
+			// The work's own error is the one to report; a failed release only costs a later retry.
+			await releaseClaim(ctx, key).catch((error: unknown) =>
+				ctx.logger.warn(`Could not forget the processed key after a failure: ${(error as Error).message}`),
+			);
+		}
 	}
 }

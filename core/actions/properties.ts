@@ -1,5 +1,5 @@
 /** Fields every download operation shares, and how to read them. */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 export interface DownloadSettings {
 	binaryPropertyName: string;
@@ -15,7 +15,7 @@ export interface DownloadSettings {
  * The field holding the file, and the download options. `show` limits them to the
  * operations that download.
  */
-export function downloadProperties(show: Record<string, string[]>): INodeProperties[] {
+export function downloadProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
 	return [
 		{
 			displayName: 'Put Output File in Field',

@@ -36,6 +36,8 @@ export interface DownloadedFile {
 	mimeType: string;
 	/** Where the bytes finally came from (query string removed). */
 	sourceUrl: string;
+	/** The final response's headers, for APIs that return metadata next to the file. */
+	headers: OpenResponse['headers'];
 }
 
 type PrepareBinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
@@ -57,10 +59,16 @@ async function storeResponse(
 		throw new PolicyFailure(`the file is ${formatBytes(declaredLength)}, more than the Max File Size of ${formatBytes(limit)}`);
 	}
 
-	const fileName = options.fileName?.trim() || fileNameFromDisposition(firstHeader(response.headers['content-disposition'])) || fileNameFromUrl(response.url);
+	const fileName =
+		(options.fileName ? sanitizeFileName(options.fileName) : '') ||
+		fileNameFromDisposition(firstHeader(response.headers['content-disposition'])) ||
+		fileNameFromUrl(response.url);
 	const mimeType = chooseMimeType(firstHeader(response.headers['content-type']), fileName, options);
 
-	// Paused first, so our observer cannot see (and lose) a chunk before n8n starts reading.
+	// Paused first, so no chunk flows past before n8n starts reading; our observer counts and
+	// checks what n8n reads. n8n reads by async iteration (filesystem mode, which works on a
+	// paused stream) or with its own 'data' listener (memory and database modes), which does not
+	// resume a stream paused on purpose: resume it when that listener arrives.
 	const format = options.expectedFormat ? FILE_FORMATS[options.expectedFormat] : undefined;
 	const magicLength = format?.magic.length ?? 0;
 	const body = response.body;
@@ -79,6 +87,9 @@ async function storeResponse(
 			body.destroy(new PolicyFailure(`the file is larger than the Max File Size of ${formatBytes(limit)}`));
 		}
 	});
+	body.on('newListener', (event: unknown) => {
+		if (event === 'data') body.resume();
+	});
 
 	const binary = await ctx.helpers.prepareBinaryData(body as unknown as PrepareBinaryInput, fileName, mimeType);
 
@@ -89,12 +100,15 @@ async function storeResponse(
 		throw new PolicyFailure(`the file from ${call.service} is not a ${format.label} (${bytes} bytes)`);
 	}
 	if (options.expectedBytes !== undefined && options.expectedBytes > 0 && bytes !== options.expectedBytes) {
-		throw new TransferFailure(`received ${bytes} bytes but ${call.service} announced ${options.expectedBytes}`);
+		const mismatch = `received ${bytes} bytes but ${call.service} announced ${options.expectedBytes}`;
+		// Complete by its Content-Length, so the server holds another file than announced: retrying cannot help.
+		if (declaredLength !== undefined) throw new PolicyFailure(`the file does not have the announced size: ${mismatch}`);
+		throw new TransferFailure(mismatch);
 	}
 	// n8n 1.x leaves the name as given and no byte count; make both predictable.
 	binary.fileName = fileName;
 	binary.mimeType = mimeType;
-	return { binary, bytes, fileName, mimeType, sourceUrl: `${response.url.origin}${response.url.pathname}` };
+	return { binary, bytes, fileName, mimeType, sourceUrl: `${response.url.origin}${response.url.pathname}`, headers: response.headers };
 }
 
 function parseLength(value: string | undefined): number | undefined {
@@ -105,7 +119,8 @@ function parseLength(value: string | undefined): number | undefined {
 /** RFC 6266: filename* (UTF-8, percent-encoded) wins over filename. */
 export function fileNameFromDisposition(header: string | undefined): string | undefined {
 	if (!header) return undefined;
-	const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+	// charset'language'value; the language tag is optional.
+	const extended = /filename\*\s*=\s*UTF-8'[^']*'([^;]+)/i.exec(header);
 	if (extended) {
 		try {
 			return sanitizeFileName(decodeURIComponent(extended[1].trim()));
@@ -133,11 +148,13 @@ export function fileNameFromUrl(url: URL): string {
 /** No paths, no control characters, nothing a mail client or file system chokes on. */
 export function sanitizeFileName(name: string): string {
 	const base = name.split(/[/\\]/).pop() ?? '';
-	return base
+	const cleaned = base
 		.replace(/[\p{Cc}<>:"|?*]/gu, '_')
-		.replace(/^\.+/, '')
-		.trim()
-		.slice(0, 200);
+		// Hidden files and '..' are not names a mail client or file system should get.
+		.replace(/^[.\s]+/, '')
+		.trim();
+	// Cut by code points, never inside a surrogate pair.
+	return Array.from(cleaned).slice(0, 200).join('');
 }
 
 function chooseMimeType(contentType: string | undefined, fileName: string, options: DownloadOptions): string {

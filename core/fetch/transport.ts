@@ -126,6 +126,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 	let url = first.url;
 	let method = call.method;
 	let body = call.body;
+	let headers = call.headers ?? {};
 	for (let hop = 0; ; hop++) {
 		const policy = policyFor(call, url);
 		await checkBeforeConnecting(ctx, url, policy);
@@ -139,7 +140,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 			headers: {
 				// An uncompressed body stays n8n's IncomingMessage, whose socket tells us where we connected.
 				'accept-encoding': 'identity',
-				...call.headers,
+				...headers,
 			},
 			encoding: 'stream',
 			returnFullResponse: true,
@@ -163,14 +164,22 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 			response.body?.destroy();
 			if (hop >= MAX_REDIRECTS) throw new PolicyFailure(`${call.service} redirected more than ${MAX_REDIRECTS} times`);
 			const location = firstHeader(response.headers.location);
-			const next = checkRedirect(location, url, policyFor(call, location ? new URL(location, url) : url));
+			if (!location) throw new PolicyFailure(`${call.service} sent a redirect without a Location header (${redactUrl(url)})`);
+			const target = resolveLocation(location, url);
+			if (!target) throw new PolicyFailure(`${call.service} redirected to an invalid URL (from ${redactUrl(url)})`);
+			const next = checkRedirect(location, url, policyFor(call, target));
 			if (!next.ok) throw new PolicyFailure(`Refused a redirect from ${redactUrl(url)}: ${next.reason}`);
-			url = next.url;
 			// 303 and the historical 301/302 POST→GET rewrite; 307/308 keep method and body.
 			if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
 				method = 'GET';
 				body = undefined;
 			}
+			if (next.url.origin !== url.origin) {
+				// A request body (e.g. a webhook secret in a generation call) never follows to another host.
+				if (body !== undefined) throw new PolicyFailure(`Refused to send the request body on to another host (${redactUrl(next.url)})`);
+				headers = {};
+			}
+			url = next.url;
 			continue;
 		}
 		if (status < 200 || status >= 300) {
@@ -216,6 +225,25 @@ async function checkBeforeConnecting(ctx: IExecuteFunctions, url: URL, policy: U
 	}
 }
 
+function resolveLocation(location: string, base: URL): URL | undefined {
+	try {
+		return new URL(location, base);
+	} catch {
+		return undefined;
+	}
+}
+
+/** A system error code anywhere in the cause chain (n8n wraps network errors on authenticated calls). */
+function networkCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
 function describeFailure(error: unknown, retryOn: HttpCall['retryOn']): FailureDescription {
 	if (error instanceof PolicyFailure) return { kind: 'fatal' };
 	if (error instanceof HttpStatusFailure) {
@@ -224,8 +252,7 @@ function describeFailure(error: unknown, retryOn: HttpCall['retryOn']): FailureD
 	}
 	if (retryOn === 'declined') {
 		// The request may have been processed; only a refused connection is safe to repeat.
-		const code = (error as { code?: string } | undefined)?.code;
-		return { kind: code === 'ECONNREFUSED' ? 'retryable' : 'fatal' };
+		return { kind: networkCode(error) === 'ECONNREFUSED' ? 'retryable' : 'fatal' };
 	}
 	return { kind: classifyError(error) };
 }
@@ -302,10 +329,11 @@ const NETWORK_FAILURES: Record<string, string> = {
 function shortReason(error: unknown): string {
 	if (error instanceof HttpStatusFailure) return `HTTP ${error.status}`;
 	if (error instanceof TransferFailure) return error.message;
-	const e = error as { code?: string; message?: string } | undefined;
-	if (e?.code && NETWORK_FAILURES[e.code]) return NETWORK_FAILURES[e.code];
-	if (e?.message === 'aborted') return NETWORK_FAILURES.ECONNRESET;
-	return e?.code ? 'a network error' : (e?.message ?? 'an unknown error');
+	const code = networkCode(error);
+	if (code && NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
+	const message = (error as { message?: string } | undefined)?.message;
+	if (message === 'aborted') return NETWORK_FAILURES.ECONNRESET;
+	return code ? 'a network error' : 'an unexpected error';
 }
 
 const STATUS_ADVICE: Record<number, string> = {
@@ -328,7 +356,9 @@ function adviceFor(status: number): string {
 function toNodeError(ctx: IExecuteFunctions, call: HttpCall, error: unknown, attempts: number): Error {
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	// Our own node code may throw NodeOperationError; n8n's NodeApiError here is a network failure
+	// on an authenticated call and is worded like any other below.
+	if (error instanceof NodeOperationError) return error;
 	if (error instanceof PolicyFailure) {
 		return new NodeOperationError(node, `${call.service}: ${error.message}`, { itemIndex });
 	}
