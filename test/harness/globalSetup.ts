@@ -7,6 +7,7 @@ import { repoRoot, versionsUnderTest } from './versions';
 
 /** Once per e2e run: make sure the n8n versions are installed, and pack this package. */
 export default async function globalSetup(): Promise<void> {
+	process.env.E2E_RUN_ID ??= String(process.pid);
 	const versions = versionsUnderTest();
 	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), ...versions], {
 		stdio: 'inherit',

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
+import { packDir } from './package';
 import { PID_FILE } from './processes';
 
 /** Kills every n8n process group an e2e test started and did not stop (e.g. after a timeout). */
 export default async function globalTeardown(): Promise<void> {
-	if (!existsSync(PID_FILE)) return;
-	for (const line of readFileSync(PID_FILE, 'utf8').split('\n')) {
+	const pids = existsSync(PID_FILE) ? readFileSync(PID_FILE, 'utf8') : '';
+	for (const line of pids.split('\n')) {
 		const pid = Number(line);
 		if (!Number.isInteger(pid) || pid <= 0) continue;
 		try {
@@ -15,4 +16,5 @@ export default async function globalTeardown(): Promise<void> {
 		}
 	}
 	rmSync(PID_FILE, { force: true });
+	rmSync(packDir, { recursive: true, force: true });
 }

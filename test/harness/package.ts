@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { repoRoot } from './versions';
 
-const packDir = join(repoRoot, '.cache', 'pack');
+// Per run, so a second run packing at the same time cannot delete this run's tarball.
+export const packDir = join(repoRoot, '.cache', 'pack', process.env.E2E_RUN_ID ?? String(process.pid));
 
 /** Builds and packs this package with `npm pack` (what npm would publish); returns the tarball path. */
 export function packPackage(): string {

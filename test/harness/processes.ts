@@ -8,7 +8,8 @@ import { repoRoot } from './versions';
  * and exit handlers registered inside a test sandbox do not run, so every process group we
  * start is also listed in a file that the global teardown kills.
  */
-export const PID_FILE = join(repoRoot, '.cache', 'e2e-process-groups.txt');
+// Per jest run (the global setup sets E2E_RUN_ID), so two runs side by side never kill each other's processes.
+export const PID_FILE = join(repoRoot, '.cache', `e2e-process-groups-${process.env.E2E_RUN_ID ?? process.pid}.txt`);
 
 export function PID_FILE_APPEND(pid: number | undefined): void {
 	if (pid === undefined) return;
