@@ -45,10 +45,12 @@ export function connectTo(
 	settings: Pick<DownloadSettings, 'allowPrivateNetwork' | 'additionalAllowedHosts'>,
 ): ServiceConnection {
 	let origin = '';
+	let basePath = '';
 	const allowedHosts = [...service.download.allowedHosts, ...settings.additionalAllowedHosts];
 	try {
 		const parsed = new URL(baseUrl);
 		origin = parsed.origin;
+		basePath = parsed.pathname.replace(/\/+$/, '');
 		allowedHosts.push(hostEntry(parsed));
 	} catch {
 		// An unusable base URL allows no extra host; API calls then fail the URL check with a clear message.
@@ -56,7 +58,7 @@ export function connectTo(
 	return {
 		service,
 		baseUrl,
-		api: { credentialType: service.api.credentialType, origin },
+		api: { credentialType: service.api.credentialType, origin, basePath },
 		policy: { allowedHosts, allowPrivateNetwork: settings.allowPrivateNetwork },
 	};
 }
@@ -86,7 +88,7 @@ export function apiCall(
 	};
 }
 
-/** A GET of a file URL from an event or an API answer; the credential goes along only if the URL is on the API's origin. */
+/** A GET of a file URL from an API answer; the credential goes along only to URLs under the API base URL. */
 export function fileCall(connection: ServiceConnection, url: string, itemIndex: number, timeoutMs: number): HttpCall {
 	return {
 		service: connection.service.displayName,
@@ -99,4 +101,12 @@ export function fileCall(connection: ServiceConnection, url: string, itemIndex: 
 		retryOn: 'transient',
 		itemIndex,
 	};
+}
+
+/**
+ * A GET of a link taken from an event (signed or public): it never carries the API key, even
+ * when it points under the API's own address, and gets the full URL policy.
+ */
+export function eventLinkCall(connection: ServiceConnection, url: string, itemIndex: number, timeoutMs: number): HttpCall {
+	return { ...fileCall(connection, url, itemIndex, timeoutMs), api: undefined };
 }

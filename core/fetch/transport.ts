@@ -1,7 +1,7 @@
 /**
  * The one way the action nodes talk HTTP: every hop checked against the service's URL
  * policy, redirects followed by hand within those rules, the API credential attached only
- * to the API's own origin, transient failures retried with backoff, and every failure
+ * to the API's own base URL, transient failures retried with backoff, and every failure
  * turned into an error that names the service, the status and what to do.
  */
 import {
@@ -25,8 +25,19 @@ const ERROR_BODY_LIMIT = 8 * 1024;
 export interface ApiAccess {
 	/** n8n credential type whose `authenticate` block signs requests. */
 	credentialType: string;
-	/** Scheme, host and port of the API base URL; the credential never leaves this origin. */
+	/** Scheme, host and port of the API base URL. */
 	origin: string;
+	/**
+	 * Path of the API base URL ('' for the whole origin). The credential goes only to URLs under
+	 * it: PDF-Sign, for one, serves its public files from the API's own host on another path.
+	 */
+	basePath: string;
+}
+
+/** Whether a URL is under the API base URL, where the credential (and trust in its address) belongs. */
+export function isApiUrl(url: URL, api: ApiAccess | undefined): boolean {
+	if (!api?.origin || url.origin !== api.origin) return false;
+	return api.basePath === '' || url.pathname === api.basePath || url.pathname.startsWith(`${api.basePath}/`);
 }
 
 export interface HttpCall {
@@ -130,7 +141,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 	for (let hop = 0; ; hop++) {
 		const policy = policyFor(call, url);
 		await checkBeforeConnecting(ctx, url, policy);
-		const authenticated = call.api !== undefined && url.origin === call.api.origin;
+		const authenticated = isApiUrl(url, call.api);
 		const options: IHttpRequestOptions = {
 			method,
 			url: url.toString(),
@@ -196,14 +207,13 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
  * from events (anyone can POST an event) get the full policy.
  */
 function policyFor(call: HttpCall, target: string | URL): UrlPolicy {
-	if (!call.api?.origin) return call.policy;
-	let origin: string;
+	let url: URL;
 	try {
-		origin = new URL(target).origin;
+		url = new URL(target);
 	} catch {
 		return call.policy;
 	}
-	return origin === call.api.origin ? { ...call.policy, allowPrivateNetwork: true } : call.policy;
+	return isApiUrl(url, call.api) ? { ...call.policy, allowPrivateNetwork: true } : call.policy;
 }
 
 /**

@@ -41,7 +41,7 @@ export function httpCall(overrides: Partial<HttpCall> = {}): HttpCall {
 		method: 'GET',
 		url: `https://${FILE_HOST}/jobs/42/report.pdf?signature=sig-SECRET-1`,
 		policy: { allowedHosts: [FILE_HOST, CDN_HOST, new URL(API_ORIGIN).hostname], allowPrivateNetwork: false },
-		api: { credentialType: 'pdfGorillaApi', origin: API_ORIGIN },
+		api: { credentialType: 'pdfGorillaApi', origin: API_ORIGIN, basePath: '' },
 		timeoutMs: 5_000,
 		retry: FAST_RETRY,
 		retryOn: 'transient',
