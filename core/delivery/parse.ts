@@ -37,9 +37,9 @@ function describeJsonSyntaxError(error: unknown): string {
 	return 'Request body is not valid JSON: unexpected character';
 }
 
-function parseJsonText(text: string): ParsedBody {
+function parseJsonText(text: string, mayHaveBom = true): ParsedBody {
 	// Some senders prefix UTF-8 JSON with a byte order mark, which JSON.parse rejects.
-	const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+	const withoutBom = mayHaveBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 	if (withoutBom.trim().length === 0) return { ok: false, message: 'Request body is empty' };
 
 	let value: unknown;
@@ -62,8 +62,10 @@ function parseJsonText(text: string): ParsedBody {
  */
 export function parseJsonObject(rawBody: Buffer | undefined, parsedBody?: unknown): ParsedBody {
 	if (Buffer.isBuffer(rawBody)) {
+		// One byte order mark is tolerated, here or (for text bodies) in parseJsonText, never two.
 		const hasBom = rawBody.length >= 3 && rawBody.subarray(0, 3).equals(UTF8_BYTE_ORDER_MARK);
-		return parseJsonText((hasBom ? rawBody.subarray(3) : rawBody).toString('utf8'));
+		const text = (hasBom ? rawBody.subarray(3) : rawBody).toString('utf8');
+		return hasBom ? parseJsonText(text, false) : parseJsonText(text);
 	}
 	if (Buffer.isBuffer(parsedBody)) return parseJsonObject(parsedBody);
 	if (typeof parsedBody === 'string') return parseJsonText(parsedBody);

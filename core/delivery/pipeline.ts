@@ -169,7 +169,9 @@ function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 
 			if (secrets.length === 0) return check.required === 'always' ? noSecret : 'not_configured';
 			const provided = headerValue(headers, check.header);
 			if (!provided) return reject(401, `Missing ${check.header} signature header`);
-			const body = rawBody ?? Buffer.alloc(0);
+			// Without the exact bytes the signature cannot be checked against what the workflow would get.
+			if (!rawBody) return reject(401, 'The request body could not be read as received, so its signature cannot be checked');
+			const body = rawBody;
 			if (verifySignature(check.scheme, provided, body, secrets)) return 'verified';
 			if (check.compactJsonFallback) {
 				const compact = compactJson(body);

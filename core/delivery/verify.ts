@@ -16,7 +16,9 @@ export interface HmacScheme {
 const MAX_SIGNATURE_CANDIDATES = 8;
 
 function sha256Digest(text: string): Buffer {
-	return createHash('sha256').update(text, 'utf8').digest();
+	// UTF-16 code units, not UTF-8: UTF-8 turns every lone surrogate into U+FFFD, which would
+	// make different strings compare equal.
+	return createHash('sha256').update(Buffer.from(text, 'utf16le')).digest();
 }
 
 /**
@@ -155,8 +157,10 @@ function parseIsoTimestamp(text: string): number | undefined {
 		if (offsetHours > 23 || offsetRestMinutes > 59) return undefined;
 		offsetMinutes = (offsetSign === '-' ? -1 : 1) * (offsetHours * 60 + offsetRestMinutes);
 	}
-	const utcMs = Date.UTC(year, month - 1, day, hour, minute, second, milliseconds);
-	return utcMs - offsetMinutes * 60_000;
+	// Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes the year as given.
+	const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, milliseconds));
+	date.setUTCFullYear(year, month - 1, day);
+	return date.getTime() - offsetMinutes * 60_000;
 }
 
 function parseTimestamp(text: string): number | undefined {
