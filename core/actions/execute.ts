@@ -19,11 +19,13 @@ export async function forEachItem(
 				const failure = asNodeError(ctx, error, itemIndex);
 				throw failure;
 			}
-			const e = error as { message?: string; description?: string; httpCode?: string };
-			const json: IDataObject = { error: e.message ?? String(error) };
-			if (e.description) json.errorDescription = e.description;
-			if (e.httpCode) json.httpCode = e.httpCode;
-			output.push({ json, pairedItem: { item: itemIndex } });
+			const e = asNodeError(ctx, error, itemIndex) as { message?: string; description?: string | null; httpCode?: string | null };
+			const details: IDataObject = {};
+			if (e.description) details.description = e.description;
+			if (e.httpCode) details.httpCode = e.httpCode;
+			// Only `error` and `details`: n8n recognises such an item as failed and routes it to the
+			// error output under "On Error: Continue (using error output)".
+			output.push({ json: { error: e.message ?? String(error), details }, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];
