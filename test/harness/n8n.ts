@@ -271,8 +271,9 @@ export class N8nInstance {
 
 	/** Creates a workflow through the public API and activates it; returns its id. */
 	async createWorkflow(spec: WorkflowSpec, activate = true): Promise<string> {
-		const { id: _ignored, active: _active, staticData: _static, ...body } = spec;
-		const created = await this.api<{ id: string }>('POST', '/workflows', { settings: {}, ...body });
+		// The public API takes exactly these; exported files also carry id, meta, pinData, tags…
+		const body = { name: spec.name, nodes: spec.nodes, connections: spec.connections, settings: spec.settings ?? {} };
+		const created = await this.api<{ id: string }>('POST', '/workflows', body);
 		if (activate) {
 			await this.api('POST', `/workflows/${created.id}/activate`);
 		}
