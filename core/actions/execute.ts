@@ -19,13 +19,13 @@ export async function forEachItem(
 				const failure = asNodeError(ctx, error, itemIndex);
 				throw failure;
 			}
-			const e = asNodeError(ctx, error, itemIndex) as { message?: string; description?: string | null; httpCode?: string | null };
-			const details: IDataObject = {};
-			if (e.description) details.description = e.description;
-			if (e.httpCode) details.httpCode = e.httpCode;
-			// Only `error` and `details`: n8n recognises such an item as failed and routes it to the
-			// error output under "On Error: Continue (using error output)".
-			output.push({ json: { error: e.message ?? String(error), details }, pairedItem: { item: itemIndex } });
+			const e = asNodeError(ctx, error, itemIndex) as { message?: string; description?: string | null };
+			const message = e.message ?? String(error);
+			// Exactly `error` and `message`: how n8n (1.x and 2.x) recognises a failed item and routes
+			// it to the error output under "On Error: Continue (using error output)". The HTTP status
+			// is part of the error text ("… answered HTTP 404: …").
+			const json: IDataObject = { error: message, message: e.description || message };
+			output.push({ json, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];

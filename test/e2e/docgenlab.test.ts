@@ -314,7 +314,7 @@ describe.each(versionsUnderTest())('DocGenLab actions on n8n %s', (version) => {
 		);
 		expect(continued.status).toBe('success');
 		expect(itemsOf(continued, 'Get')).toEqual([
-			expect.objectContaining({ json: expect.objectContaining({ error: 'DocGenLab answered HTTP 404: Document not found', details: expect.objectContaining({ httpCode: '404' }) }), pairedItem: { item: 0 } }),
+			expect.objectContaining({ json: expect.objectContaining({ error: 'DocGenLab answered HTTP 404: Document not found', message: expect.any(String) }), pairedItem: { item: 0 } }),
 		]);
 	});
 });

@@ -88,7 +88,7 @@ describe('forEachItem', () => {
 	});
 
 	describe('with Continue On Fail', () => {
-		it('turns a NodeApiError into {error, details: {description, httpCode}} paired with its item, and goes on', async () => {
+		it('turns a NodeApiError into {error, message} paired with its item, and goes on', async () => {
 			const ctx = createContext(items(3), { continueOnFail: true });
 			const result = await forEachItem(ctx, async (itemIndex) => {
 				if (itemIndex === 1) throw apiError(404, 'PDF Gorilla answered HTTP 404: Job not found', 'Nothing exists at this address.', 1);
@@ -98,8 +98,8 @@ describe('forEachItem', () => {
 				[
 					{ json: { ok: 0 }, pairedItem: { item: 0 } },
 					{
-						// Only `error` and `details`: how n8n recognises a failed item for its error output.
-						json: { error: 'PDF Gorilla answered HTTP 404: Job not found', details: { description: 'Nothing exists at this address.', httpCode: '404' } },
+						// Exactly `error` and `message`: how n8n recognises a failed item for its error output.
+						json: { error: 'PDF Gorilla answered HTTP 404: Job not found', message: 'Nothing exists at this address.' },
 						pairedItem: { item: 1 },
 					},
 					{ json: { ok: 2 }, pairedItem: { item: 2 } },
@@ -107,7 +107,7 @@ describe('forEachItem', () => {
 			]);
 		});
 
-		it('turns a NodeOperationError into {error, details: {description}}', async () => {
+		it('turns a NodeOperationError into {error, message}', async () => {
 			const ctx = createContext(items(1), { continueOnFail: true });
 			const result = await forEachItem(ctx, async () => {
 				throw new NodeOperationError(NODE, 'PDF Gorilla: the file is larger than the Max File Size of 1.0 MB', {
@@ -118,7 +118,7 @@ describe('forEachItem', () => {
 			expect(result).toEqual([
 				[
 					{
-						json: { error: 'PDF Gorilla: the file is larger than the Max File Size of 1.0 MB', details: { description: 'Raise Max File Size.' } },
+						json: { error: 'PDF Gorilla: the file is larger than the Max File Size of 1.0 MB', message: 'Raise Max File Size.' },
 						pairedItem: { item: 0 },
 					},
 				],
@@ -133,8 +133,8 @@ describe('forEachItem', () => {
 			});
 			expect(result).toEqual([
 				[
-					{ json: { error: 'x is not a function', details: {} }, pairedItem: { item: 0 } },
-					{ json: { error: 'plain string', details: {} }, pairedItem: { item: 1 } },
+					{ json: { error: 'x is not a function', message: 'x is not a function' }, pairedItem: { item: 0 } },
+					{ json: { error: 'plain string', message: 'plain string' }, pairedItem: { item: 1 } },
 				],
 			]);
 		});
