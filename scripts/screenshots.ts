@@ -1,0 +1,119 @@
+/**
+ * `npm run screenshots`: real screenshots of the n8n editor with these nodes, for the README.
+ * Starts n8n 2.41.1 with the package installed from `npm pack`, imports the PDF Gorilla
+ * email example with credentials pointing at the fake services, runs it once, and drives
+ * Debian's Chromium with playwright-core (`apt-get install -y chromium`).
+ *
+ * Output: docs/screenshots/{workflow,trigger-panel,action-panel,execution}.png
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { chromium, type Page } from 'playwright-core';
+
+import { ensurePacked } from '../bench/lib';
+import { N8nInstance } from '../test/harness/n8n';
+import { SmtpSink } from '../test/harness/smtp';
+import { repoRoot } from '../test/harness/versions';
+import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
+
+const OUT = join(repoRoot, 'docs', 'screenshots');
+const SECRET = 'screenshots-secret-00112233445566778899aabbccddeeff';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function main(): Promise<void> {
+	mkdirSync(OUT, { recursive: true });
+	ensurePacked();
+	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
+	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
+	const smtp = await SmtpSink.start();
+	const n8n = await N8nInstance.start({ version: '2.41.1' });
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		const pdfGorilla = await n8n.createCredential({
+			name: 'PDF Gorilla account',
+			type: 'pdfGorillaApi',
+			data: { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: SECRET, baseUrl: `${fake.origin}/pdfgorilla/api/v1` },
+		});
+		const smtpId = await n8n.createCredential({ name: 'SMTP account', type: 'smtp', data: smtp.credentialData() });
+		const example = JSON.parse(readFileSync(join(repoRoot, 'examples', 'pdfgorilla-email-pdf.json'), 'utf8')) as {
+			nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown>; credentials?: unknown }>;
+		};
+		for (const node of example.nodes) {
+			if (node.type.includes('pdfGorilla')) node.credentials = { pdfGorillaApi: { id: pdfGorilla, name: 'PDF Gorilla account' } };
+			if (node.type === 'n8n-nodes-base.emailSend') node.credentials = { smtp: { id: smtpId, name: 'SMTP account' } };
+		}
+		// The clean example (as a user would set it up) for the canvas and panels; a copy with the
+		// loopback-only download options for the run against the fake service.
+		const shownId = await n8n.createWorkflow(JSON.parse(JSON.stringify(example)) as never, false);
+		for (const node of example.nodes) {
+			if (node.parameters.downloadOptions) {
+				node.parameters.downloadOptions = { skipAlreadyProcessed: true, allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` };
+			}
+		}
+		const workflowId = await n8n.createWorkflow(example as never);
+		const hook = example.nodes.find((n) => n.webhookId)!.webhookId!;
+		await n8n.waitForWebhook(n8n.webhookUrl(hook));
+		const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 180_000, title: 'Invoice 2026-0042' } });
+		await sendWebhook('pdfgorilla', n8n.webhookUrl(hook), fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET });
+		const [execution] = await n8n.waitForExecutions(workflowId, 1);
+		await smtp.waitFor(1);
+
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		const [name, value] = n8n.ownerCookie.split(';')[0].split('=');
+		await context.addCookies([{ name, value, domain: '127.0.0.1', path: '/' }]);
+		const page = await context.newPage();
+
+		await page.goto(`${n8n.baseUrl}/workflow/${shownId}`, { waitUntil: 'networkidle' });
+		await dismissPopups(page);
+		await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: join(OUT, 'workflow.png') });
+
+		await openNode(page, 'PDF Gorilla Trigger');
+		await page.screenshot({ path: join(OUT, 'trigger-panel.png') });
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(500);
+
+		await openNode(page, 'Download PDF');
+		await page.screenshot({ path: join(OUT, 'action-panel.png') });
+		await page.keyboard.press('Escape');
+
+		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}/executions/${execution.id}`, { waitUntil: 'networkidle' });
+		await dismissPopups(page);
+		await page.waitForTimeout(3000);
+		await page.screenshot({ path: join(OUT, 'execution.png') });
+		process.stdout.write(`Screenshots written to ${OUT}\n`);
+	} finally {
+		await browser.close();
+		await n8n.stop();
+		await fake.close();
+		await smtp.close();
+	}
+}
+
+async function openNode(page: Page, name: string): Promise<void> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
+	await page.waitForSelector('[data-test-id="ndv"]', { timeout: 30_000 });
+	await page.waitForTimeout(1200);
+}
+
+/** First-run tours, checklists and banners hide the canvas. */
+async function dismissPopups(page: Page): Promise<void> {
+	await page.waitForTimeout(1000);
+	const checklist = page.getByText('Production Checklist').locator('xpath=..').locator('button, [role="button"], svg').last();
+	if (await checklist.isVisible().catch(() => false)) await checklist.click().catch(() => undefined);
+	for (const selector of ['button:has-text("Got it")', 'button:has-text("Skip")']) {
+		const button = page.locator(selector).first();
+		if (await button.isVisible().catch(() => false)) await button.click().catch(() => undefined);
+	}
+	await page.waitForTimeout(500);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`screenshots failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exit(1);
+});
