@@ -29,9 +29,12 @@ function run(cmd, args, options = {}) {
 // 1 + 2: the tarball's contents.
 const tmp = mkdtempSync(join(tmpdir(), 'check-package-'));
 try {
-	const packed = run('npm', ['pack', '--json', '--pack-destination', tmp, '--loglevel=error']);
+	const built = run('npm', ['run', 'build', '--silent']);
+	if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}\n${built.stderr}`);
+	// --ignore-scripts: the build above is prepack's job; its log would otherwise precede the JSON.
+	const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, '--loglevel=error']);
 	if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-	const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
+	const [info] = JSON.parse(packed.stdout);
 	const files = info.files.map((f) => f.path);
 	const allowed = /^(dist\/(nodes|credentials|core)\/.+\.(js|svg|json)|README\.md|LICENSE|package\.json)$/;
 	const unexpected = files.filter((f) => !allowed.test(f));
