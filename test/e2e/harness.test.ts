@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 
+import { httpRequest } from '../harness/http';
 import { N8nInstance } from '../harness/n8n';
 import { versionsUnderTest } from '../harness/versions';
 import { builtInWebhookNode, linearWorkflow, newWebhookId, triggerNode } from '../harness/workflows';
@@ -30,6 +31,17 @@ describe.each(versionsUnderTest())('harness on n8n %s', (version) => {
 	afterEach(() => {
 		const state = expect.getState();
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail(120)}`);
+	});
+
+	test('all ten nodes and seven credentials appear in the editor, under the package name', async () => {
+		const nodes = (await httpRequest(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie: n8n.ownerCookie } })).json() as Array<{ name: string; displayName: string }>;
+		const ours = new Set(nodes.filter((n) => n.name.startsWith('n8n-nodes-pdf-webhooks.')).map((n) => n.name.replace('n8n-nodes-pdf-webhooks.', '')));
+		const actions = ['docGenLab', 'docflo', 'pdfGorilla', 'pdfSign', 'reportFlow'];
+		// n8n adds an AI-agent tool variant of every action node (usableAsTool).
+		expect([...ours].sort()).toEqual([...actions, ...actions.map((a) => `${a}Tool`), ...actions.map((a) => `${a}Trigger`)].sort());
+		const credentials = (await httpRequest(`${n8n.baseUrl}/types/credentials.json`, { headers: { cookie: n8n.ownerCookie } })).json() as Array<{ name: string }>;
+		const names = credentials.map((c) => c.name);
+		for (const c of ['reportFlowApi', 'docGenLabApi', 'docfloApi', 'docfloWebhookApi', 'pdfGorillaApi', 'pdfSignApi', 'pdfSignWebhookApi']) expect(names).toContain(c);
 	});
 
 	test('a signed delivery to our trigger produces exactly one execution with the parsed event', async () => {
