@@ -4,13 +4,27 @@
  * same event racing each other (two webhook processes in queue mode) download once; a
  * failed download forgets the key again, so the provider's retry is not swallowed.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
 const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
 
+/**
+ * n8n keeps one row per workflow and creates it with a plain INSERT: two executions claiming
+ * their first keys at the same moment (two webhook processes in queue mode) make the second
+ * INSERT fail on the primary key. The row exists by then, so trying again records the key.
+ */
+const ROW_CREATION_RACE = /duplicate key|unique constraint|SQLITE_CONSTRAINT/i;
+
 export async function claimOnce(ctx: IExecuteFunctions, key: string): Promise<boolean> {
-	const result = await ctx.helpers.checkProcessedAndRecord([key], 'workflow', OPTIONS);
-	return result.new.length === 1;
+	for (let attempt = 1; ; attempt++) {
+		const result = await ctx.helpers.checkProcessedAndRecord([key], 'workflow', OPTIONS).then(
+			(value) => ({ value }),
+			(error: unknown) => ({ error }),
+		);
+		if ('value' in result) return result.value.new.length === 1;
+		if (attempt >= 3 || !ROW_CREATION_RACE.test(String((result.error as Error)?.message))) throw result.error;
+		await sleep(50 * attempt);
+	}
 }
 
 export async function releaseClaim(ctx: IExecuteFunctions, key: string): Promise<void> {

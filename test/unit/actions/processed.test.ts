@@ -131,3 +131,25 @@ describe('onceFor', () => {
 		).rejects.toBe(failure);
 	});
 });
+
+describe('claimOnce and n8n\'s own row-creation race', () => {
+	it('tries again when two executions created the workflow\'s processed-data row at the same moment', async () => {
+		const { ctx, checkProcessedAndRecord } = createContext();
+		const real = checkProcessedAndRecord.getMockImplementation()!;
+		checkProcessedAndRecord.mockImplementationOnce(async () => {
+			throw new Error('duplicate key value violates unique constraint "PK_ca04b9d8dc72de268fe07a65773"');
+		});
+		checkProcessedAndRecord.mockImplementation(real);
+		await expect(claimOnce(ctx, 'pdfGorilla:job:race')).resolves.toBe(true);
+		expect(checkProcessedAndRecord).toHaveBeenCalledTimes(2);
+	});
+
+	it('does not hide other database errors', async () => {
+		const { ctx, checkProcessedAndRecord } = createContext();
+		checkProcessedAndRecord.mockImplementation(async () => {
+			throw new Error('connection terminated');
+		});
+		await expect(claimOnce(ctx, 'k')).rejects.toThrow('connection terminated');
+		expect(checkProcessedAndRecord).toHaveBeenCalledTimes(1);
+	});
+});
