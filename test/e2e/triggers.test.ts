@@ -99,6 +99,7 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 
 		const pdfSignCred = await credential('PDF-Sign webhook', 'pdfSignWebhookApi', { webhookSecret: SECRETS.pdfSign });
 		await addTrigger('pdfSign', 'pdfSignTrigger', { options: { maxTimestampAgeSeconds: 300 } }, pdfSignCred);
+		await addTrigger('pdfSignGeneratedOnly', 'pdfSignTrigger', { events: ['pdf.generated'] }, pdfSignCred);
 
 		for (const trigger of Object.values(t)) await n8n.waitForWebhook(trigger.url);
 	});
@@ -296,6 +297,12 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			await expectExecutions('docfloUnconfigured', 0);
 		});
 
+		test('a signed body without the document gets 400 naming what is missing', async () => {
+			const res = await deliver('docflo', 'docflo', { event: 'document.processed', tenantId: 't' }, { secret: SECRETS.docflo, auth: bearer });
+			expect(res.status).toBe(400);
+			expect(res.json).toEqual({ error: 'Not a Docflo event: doc is missing or not an object' });
+		});
+
 		test('events outside the selection are acknowledged', async () => {
 			const created = fake.examplePayloads.docflo.event('document.created');
 			const res = await deliver('docflo', 'docfloProcessedOnly', created, { secret: SECRETS.docflo, auth: bearer });
@@ -314,6 +321,18 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			const executions = await expectExecutions('pdfSign', 4);
 			const generated = executions.map((e) => outputOf(e)[0]).find((o) => o.event === 'pdf.generated');
 			expect(generated).toMatchObject({ succeeded: true, downloadUrl: expect.stringContaining('/pdfsign/storage/v1/object/public/pdfs/'), fileSize: expect.any(Number) });
+		});
+
+		test('a retried delivery runs once, a deselected event runs nothing, a body without data gets 400', async () => {
+			const payload = fake.examplePayloads.pdfsign.generated({ data: { storage_path: 'user-id/tmpl/retry.pdf' } });
+			expect((await deliver('pdfsign', 'pdfSignGeneratedOnly', payload, { secret: SECRETS.pdfSign })).json).toEqual({ received: true });
+			expect((await deliver('pdfsign', 'pdfSignGeneratedOnly', payload, { secret: SECRETS.pdfSign })).json).toMatchObject({ reason: 'duplicate' });
+			const quota = await deliver('pdfsign', 'pdfSignGeneratedOnly', fake.examplePayloads.pdfsign.quotaWarning(), { secret: SECRETS.pdfSign });
+			expect(quota.json).toEqual({ received: true, started: false, reason: 'filtered' });
+			const noData = await deliver('pdfsign', 'pdfSignGeneratedOnly', { event: 'pdf.generated', timestamp: new Date().toISOString() }, { secret: SECRETS.pdfSign });
+			expect(noData.status).toBe(400);
+			expect(noData.json).toEqual({ error: 'Not a PDF-Sign event: data is missing or not an object' });
+			await expectExecutions('pdfSignGeneratedOnly', 1);
 		});
 
 		test('a wrong or missing secret, or a stale timestamp, gets 401', async () => {
