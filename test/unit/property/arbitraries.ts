@@ -26,7 +26,9 @@ import {
 } from '../triggers/vectors';
 
 const factor = Number(process.env.FC_RUNS_FACTOR ?? '1');
-const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+// CI replays one fixed seed so a green main stays green; elsewhere every run explores anew
+// (fast-check prints the seed of any failure for FC_SEED).
+const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : process.env.CI ? 20261124 : undefined;
 if (seed !== undefined && Number.isFinite(seed)) fc.configureGlobal({ seed });
 
 /** `n` runs, scaled by FC_RUNS_FACTOR. */

@@ -308,7 +308,9 @@ function headerPlansArb(names: string[]): fc.Arbitrary<HeaderPlan[]> {
 }
 
 function materialise(plan: ValuePlan, name: string, setup: Setup, body: Buffer): string {
-	const recipe = setup.genuine[name.toLowerCase()];
+	// Own properties only: generated header names include 'constructor' and '__proto__'.
+	const key = name.toLowerCase();
+	const recipe = Object.hasOwn(setup.genuine, key) ? setup.genuine[key] : undefined;
 	const genuine = (pick: number) => (recipe ? recipe(body, pick) : 'no-recipe-for-this-header');
 	switch (plan.kind) {
 		case 'text':
@@ -316,7 +318,7 @@ function materialise(plan: ValuePlan, name: string, setup: Setup, body: Buffer):
 		case 'genuine':
 			return genuine(plan.pick);
 		case 'forged':
-			return setup.forged[name.toLowerCase()]?.(body) ?? OTHER_SECRET;
+			return (Object.hasOwn(setup.forged, key) ? setup.forged[key]?.(body) : undefined) ?? OTHER_SECRET;
 		case 'nearMiss': {
 			const value = genuine(plan.pick);
 			const at = plan.at % Math.max(1, value.length);
