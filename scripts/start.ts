@@ -7,6 +7,7 @@
  *   N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD  owner login (default: generated, kept in .n8n-local/owner.json)
  *   DB_TYPE=postgresdb DB_POSTGRESDB_*    use PostgreSQL instead of the embedded SQLite
  *   N8N_REIMPORT_EXAMPLES=1               import examples/ again (overwrites those workflows)
+ *   N8N_LOCAL_DIR=/path                   where the local n8n keeps its data (default .n8n-local/<version>)
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
 	const version = process.env.N8N_VERSION ?? Object.keys(SUPPORTED_VERSIONS)[0];
 	if (!SUPPORTED_VERSIONS[version]) throw new Error(`N8N_VERSION=${version} is not one of ${Object.keys(SUPPORTED_VERSIONS).join(', ')}`);
 	const port = Number(process.env.N8N_PORT ?? 5678);
-	const userFolder = join(repoRoot, '.n8n-local', version);
+	const userFolder = process.env.N8N_LOCAL_DIR ?? join(repoRoot, '.n8n-local', version);
 	mkdirSync(userFolder, { recursive: true });
 
 	step(`Installing n8n ${version} (cached after the first run)`);
@@ -71,13 +72,13 @@ async function main(): Promise<void> {
 		'',
 		`n8n ${version} is running with ${PACKAGE}.`,
 		`  Editor:   ${editorUrl}`,
-		`  Login:    ${owner.email} / ${owner.password}${process.env.N8N_OWNER_PASSWORD ? ' (from N8N_OWNER_PASSWORD)' : ` (stored in ${join('.n8n-local', version, 'owner.json')})`}`,
+		`  Login:    ${owner.email} / ${owner.password}${process.env.N8N_OWNER_PASSWORD ? ' (from N8N_OWNER_PASSWORD)' : ` (stored in ${join(userFolder, 'owner.json')})`}`,
 		'',
 		'Production webhook URLs of the example triggers (paste them into each service; they answer once the workflow is active):',
 		...examples.flatMap((wf) =>
 			wf.nodes
 				.filter((node) => node.type.startsWith(`${PACKAGE}.`) && node.type.endsWith('Trigger') && node.webhookId)
-				.map((node) => `  ${wf.name.padEnd(44)} ${editorUrl}/webhook/${node.webhookId}/webhook`),
+				.map((node) => `  ${wf.name}\n      ${editorUrl}/webhook/${node.webhookId}/webhook`),
 		),
 		'',
 		'Press Ctrl-C to stop.',
@@ -133,7 +134,7 @@ function localEnvironment(version: string, userFolder: string, port: number): Re
 function passThroughEnvironment(): Record<string, string | undefined> {
 	const passed: Record<string, string | undefined> = { N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY };
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(DB_|N8N_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key) && !/^N8N_(VERSION|OWNER_)/.test(key)) passed[key] = value;
+		if (/^(DB_|N8N_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key) && !/^N8N_(VERSION|OWNER_|LOCAL_DIR)/.test(key)) passed[key] = value;
 	}
 	passed.N8N_LISTEN_ADDRESS ??= '0.0.0.0';
 	passed.N8N_HOST ??= 'localhost';

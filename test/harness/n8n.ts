@@ -459,8 +459,11 @@ function spawnN8n(version: N8nVersion, args: string[], env: Record<string, strin
 		detached: true, // own process group, so the task runner dies with it
 		stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd],
 	});
-	if (logFd !== undefined) closeSync(logFd);
-	child.unref();
+	if (logFd !== undefined) {
+		closeSync(logFd);
+		// Tests: the child must not keep jest alive. `npm start` keeps it referenced, so it waits for n8n.
+		child.unref();
+	}
 	running.add(child);
 	PID_FILE_APPEND(child.pid);
 	child.once('exit', () => running.delete(child));
