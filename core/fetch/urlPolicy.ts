@@ -7,6 +7,8 @@
  * every 3xx, and checkConnectedAddress once the socket is connected.
  */
 
+import { parseIpAddress as parseStrictIpAddress } from '../ip';
+
 export interface UrlPolicy {
 	/**
 	 * Host names the service serves files from. Either exact ('api.pdf-sign.com') or a
@@ -248,58 +250,9 @@ function canonicaliseIpv4Text(text: string): string {
 /** 4 bytes for IPv4 (strict dotted-quad), 16 for IPv6 (brackets and zone id allowed), null otherwise. */
 function parseIpAddress(text: string): Uint8Array | null {
 	const unbracketed = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-	return unbracketed.includes(':') ? parseIpv6(unbracketed) : parseIpv4(unbracketed);
-}
-
-function parseIpv4(text: string): Uint8Array | null {
-	const parts = text.split('.');
-	if (parts.length !== 4) return null;
-	const bytes = new Uint8Array(4);
-	for (let index = 0; index < 4; index++) {
-		const part = parts[index];
-		// No leading zeros: '010' is octal to some parsers and decimal to others.
-		if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return null;
-		const value = Number(part);
-		if (value > 255) return null;
-		bytes[index] = value;
-	}
-	return bytes;
-}
-
-function parseIpv6(text: string): Uint8Array | null {
 	// The zone id ('fe80::1%eth0') names an interface, not part of the address.
-	const zoneStart = text.indexOf('%');
-	let body = zoneStart === -1 ? text : text.slice(0, zoneStart);
-
-	let embeddedIpv4: Uint8Array | null = null;
-	const lastColon = body.lastIndexOf(':');
-	if (lastColon === -1) return null;
-	const lastPart = body.slice(lastColon + 1);
-	if (lastPart.includes('.')) {
-		embeddedIpv4 = parseIpv4(lastPart);
-		if (embeddedIpv4 === null) return null;
-		// Stand-in groups keep the group count right; the real bytes are written below.
-		body = `${body.slice(0, lastColon + 1)}0:0`;
-	}
-
-	const halves = body.split('::');
-	if (halves.length > 2) return null;
-	const head = halves[0] === '' ? [] : halves[0].split(':');
-	const tail = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
-	const missing = 8 - head.length - tail.length;
-	if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-	const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-
-	const bytes = new Uint8Array(16);
-	for (let index = 0; index < 8; index++) {
-		const group = groups[index];
-		if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
-		const value = parseInt(group, 16);
-		bytes[index * 2] = value >> 8;
-		bytes[index * 2 + 1] = value & 0xff;
-	}
-	if (embeddedIpv4 !== null) bytes.set(embeddedIpv4, 12);
-	return bytes;
+	const zoneStart = unbracketed.indexOf('%');
+	return parseStrictIpAddress(zoneStart === -1 ? unbracketed : unbracketed.slice(0, zoneStart));
 }
 
 type Cidr = readonly [base: readonly number[], prefixLength: number];
