@@ -8,7 +8,7 @@
 import { versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, triggerNode, PACKAGE, type NodeSpec } from '../harness/workflows';
 import { DOCFLO_EXAMPLE_DOCUMENT, sendWebhook } from '../providers';
-import { errorOf, itemsOf, jsonOf, nextExecution, useStack } from './support';
+import { errorOf, itemsOf, jsonOf, nextExecution, useStack, startedFlow as startFlow } from './support';
 
 const SIGNING_SECRET = 'docflo-action-e2e-signing-secret-7c6b5a49';
 const WRONG_KEY = 'dfl_wrong_e2e_key_5d4c3b2a19f8e7d6';
@@ -42,23 +42,7 @@ describe.each(versionsUnderTest())('Docflo actions on n8n %s', (version) => {
 
 	/** A workflow started by n8n's Webhook node, then `nodes` in a row; `run()` returns the next execution. */
 	async function startedFlow(name: string, nodes: NodeSpec[]) {
-		const { n8n } = stack;
-		const hook = newWebhookId();
-		const workflowId = await n8n.createWorkflow(
-			linearWorkflow(name, [
-				{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } },
-				...nodes,
-			]),
-		);
-		const url = `${n8n.baseUrl}/webhook/start-${hook}`;
-		await n8n.waitForWebhook(url);
-		let seen = 0;
-		return {
-			async run() {
-				expect((await n8n.postWebhook(url, '{}')).status).toBe(200);
-				return await nextExecution(n8n, workflowId, seen++);
-			},
-		};
+		return await startFlow(stack.n8n, name, nodes);
 	}
 
 	const listRequests = () => stack.fake.requests({ service: 'docflo', path: '/docflo/docs/v1/document' });

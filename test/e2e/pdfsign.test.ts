@@ -10,7 +10,7 @@
 import { versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, triggerNode, PACKAGE, type NodeSpec } from '../harness/workflows';
 import { pdfSpecSha256, sendWebhook } from '../providers';
-import { errorOf, itemsOf, jsonOf, nextExecution, sha256, useStack } from './support';
+import { errorOf, itemsOf, jsonOf, nextExecution, sha256, useStack, startedFlow } from './support';
 
 const SECRET = 'whsec_pdfsign_actions_e2e_1a2b3c4d5e6f';
 const WRONG_KEY = 'pdfsign_00000000-0000-4000-8000-000000000000';
@@ -59,20 +59,9 @@ describe.each(versionsUnderTest())('PDF-Sign actions on n8n %s', (version) => {
 		};
 	}
 
+	/** n8n's Webhook node → the given nodes; posts `body` and returns the execution. */
 	async function runWithStart(name: string, nodes: NodeSpec[], body: unknown = {}) {
-		const { n8n } = stack;
-		const hook = newWebhookId();
-		const workflowId = await n8n.createWorkflow(
-			linearWorkflow(name, [
-				{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } },
-				...nodes,
-			]),
-		);
-		const url = `${n8n.baseUrl}/webhook/start-${hook}`;
-		await n8n.waitForWebhook(url);
-		expect((await n8n.postWebhook(url, JSON.stringify(body))).status).toBe(200);
-		const [execution] = await n8n.waitForExecutions(workflowId, 1, { includeData: true });
-		return execution;
+		return await (await startedFlow(stack.n8n, name, nodes)).run(body);
 	}
 
 	function generateNode(name: string, parameters: Record<string, unknown>, extra: Partial<NodeSpec> & { onError?: string } = {}): NodeSpec {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, triggerNode, PACKAGE, type NodeSpec } from '../harness/workflows';
 import { pdfSpecSha256, sendWebhook, type RecordedRequest } from '../providers';
-import { errorOf, itemsOf, jsonOf, nextExecution, sha256, useStack } from './support';
+import { errorOf, itemsOf, jsonOf, nextExecution, sha256, useStack, startedFlow as startFlow } from './support';
 
 const SECRET_KEY = 'sk_test_reportflow_e2e_7d3a9c1e5b2f8046';
 const WRONG_KEY = 'ak_wrong_e2e_0123456789abcdef';
@@ -133,27 +133,7 @@ describe.each(versionsUnderTest())('ReportFlow actions on n8n %s', (version) => 
 
 	/** n8n's Webhook node as a start → the given nodes in a row. */
 	async function startedFlow(name: string, nodes: NodeSpec[]) {
-		const { n8n } = stack;
-		const hook = newWebhookId();
-		const start: NodeSpec = {
-			name: 'Start',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			webhookId: hook,
-			parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} },
-		};
-		const workflowId = await n8n.createWorkflow(linearWorkflow(name, [start, ...nodes]));
-		const url = `${n8n.baseUrl}/webhook/start-${hook}`;
-		await n8n.waitForWebhook(url);
-		let seen = 0;
-		return {
-			async run(body: unknown = {}) {
-				expect((await n8n.postWebhook(url, JSON.stringify(body))).status).toBe(200);
-				const execution = await nextExecution(n8n, workflowId, seen);
-				seen++;
-				return execution;
-			},
-		};
+		return await startFlow(stack.n8n, name, nodes);
 	}
 
 	const download = (credentials: Credentials, downloadOptions: Record<string, unknown> = {}, extra: { onError?: string } = {}) =>

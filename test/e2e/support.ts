@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { N8nInstance, type ExecutionSummary, type StartOptions } from '../harness/n8n';
 import { repoRoot } from '../harness/versions';
+import { linearWorkflow, newWebhookId, type NodeSpec } from '../harness/workflows';
 import { createTestCa, startFakeProviders, type FakeProviders, type FakeProvidersOptions } from '../providers';
 
 export interface Stack {
@@ -56,4 +57,27 @@ export function sha256(data: Buffer): string {
 export async function nextExecution(n8n: N8nInstance, workflowId: string, alreadySeen: number): Promise<ExecutionSummary> {
 	const all = await n8n.waitForExecutions(workflowId, alreadySeen + 1, { includeData: true });
 	return all[0];
+}
+
+/**
+ * A workflow started by n8n's own Webhook node, then `nodes` in a row. `run(body)` posts the
+ * body and returns the execution it caused.
+ */
+export async function startedFlow(n8n: N8nInstance, name: string, nodes: NodeSpec[]) {
+	const hook = newWebhookId();
+	const start: NodeSpec = { name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } };
+	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [start, ...nodes]));
+	const url = `${n8n.baseUrl}/webhook/start-${hook}`;
+	await n8n.waitForWebhook(url);
+	let seen = 0;
+	return {
+		workflowId,
+		url,
+		async run(body: unknown = {}): Promise<ExecutionSummary> {
+			expect((await n8n.postWebhook(url, JSON.stringify(body))).status).toBe(200);
+			const execution = await nextExecution(n8n, workflowId, seen);
+			seen++;
+			return execution;
+		},
+	};
 }
