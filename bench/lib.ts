@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { createTestCa, startFakeProviders, type FakeProviders } from '../test/providers';
 import { N8nInstance, type StartOptions } from '../test/harness/n8n';
-import { installPackageInto, packPackage } from '../test/harness/package';
+import { packPackage } from '../test/harness/package';
 import { repoRoot } from '../test/harness/versions';
 
 export interface Row {
@@ -69,7 +69,6 @@ export async function startStack(
 	return { n8n, fake, caPem: ca.caPem };
 }
 
-export { installPackageInto };
 
 export const MB = 1024 * 1024;
 
