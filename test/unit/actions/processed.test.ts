@@ -1,55 +1,120 @@
 /**
- * core/actions/processed.ts: "Skip Already Processed" on n8n's deduplication helpers, mocked
- * with an in-memory store that behaves like n8n's 'entries' mode (atomic check-and-record).
+ * core/actions/processed.ts: "Skip Already Processed" on n8n's deduplication helpers, against
+ * an in-memory model of n8n's processed_data table that races the way n8n's does.
  */
 import { mock } from 'jest-mock-extended';
 import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
-import { claimOnce, onceFor, releaseClaim } from '../../../core/actions/processed';
+import { claimOnce, onceFor, releaseClaim, STALE_LOCK_MS } from '../../../core/actions/processed';
 
-const EXPECTED_OPTIONS = { mode: 'entries', maxEntries: 10_000 };
+const EXPECTED_OPTIONS = { mode: 'entries', maxEntries: 20_000 };
 
-function createContext() {
-	const recorded = new Set<string>();
-	const checkProcessedAndRecord = jest.fn(
-		async (items: DeduplicationItemTypes[], _scope: string, _options: ICheckProcessedOptions): Promise<IDeduplicationOutput> => {
-			const fresh: DeduplicationItemTypes[] = [];
-			const processed: DeduplicationItemTypes[] = [];
-			for (const item of items) {
-				const key = String(item);
-				if (recorded.has(key)) processed.push(item);
-				else {
-					recorded.add(key);
-					fresh.push(item);
+/**
+ * n8n's processed_data table as n8n's DeduplicationHelper uses it: one row per
+ * (workflow, context), read with findOne, changed in memory and written back with an UPDATE,
+ * with awaits in between (no lock), and created with an INSERT that fails on the primary key
+ * when the row appeared meanwhile.
+ */
+class ProcessedDataTable {
+	readonly rows = new Map<string, string[]>();
+
+	private async roundTrip(): Promise<void> {
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+
+	helpers(nodeId: string) {
+		const contextOf = (scope: string) => (scope === 'node' ? `n:${nodeId}` : '');
+		const checkProcessedAndRecord = jest.fn(
+			async (items: DeduplicationItemTypes[], scope: string, options: ICheckProcessedOptions): Promise<IDeduplicationOutput> => {
+				const context = contextOf(scope);
+				await this.roundTrip();
+				const found = this.rows.get(context);
+				const row = found ? [...found] : undefined;
+				await this.roundTrip();
+				if (!row) {
+					if (this.rows.has(context)) throw new Error('duplicate key value violates unique constraint "PK_ca04b9d8dc72de268fe07a65773"');
+					this.rows.set(context, items.map(String).slice(-(options.maxEntries ?? Infinity)));
+					return { new: items, processed: [] };
 				}
-			}
-			return { new: fresh, processed };
-		},
-	);
-	const removeProcessed = jest.fn(async (items: DeduplicationItemTypes[], _scope: string, _options: ICheckProcessedOptions) => {
-		for (const item of items) recorded.delete(String(item));
-	});
+				const fresh: DeduplicationItemTypes[] = [];
+				const processed: DeduplicationItemTypes[] = [];
+				for (const item of items) {
+					if (row.includes(String(item))) processed.push(item);
+					else {
+						fresh.push(item);
+						row.push(String(item));
+					}
+				}
+				if (options.maxEntries) row.splice(0, row.length - options.maxEntries);
+				if (this.rows.has(context)) this.rows.set(context, row);
+				return { new: fresh, processed };
+			},
+		);
+		const removeProcessed = jest.fn(async (items: DeduplicationItemTypes[], scope: string, _options: ICheckProcessedOptions) => {
+			const context = contextOf(scope);
+			await this.roundTrip();
+			const found = this.rows.get(context);
+			if (!found) return;
+			const row = found.filter((value) => !items.map(String).includes(value));
+			await this.roundTrip();
+			if (this.rows.has(context)) this.rows.set(context, row);
+		});
+		const clearAllProcessedItems = jest.fn(async (scope: string, _options: ICheckProcessedOptions) => {
+			await this.roundTrip();
+			this.rows.delete(contextOf(scope));
+		});
+		return { checkProcessedAndRecord, removeProcessed, clearAllProcessedItems };
+	}
+
+	claims(): string[] {
+		return this.rows.get('') ?? [];
+	}
+}
+
+let executions = 0;
+
+/** One execution of the download node (its own execution id) on a shared processed-data table. */
+function createContext(options: { table?: ProcessedDataTable; nodeId?: string; mode?: string; executionId?: string } = {}) {
+	const table = options.table ?? new ProcessedDataTable();
+	const helpers = table.helpers(options.nodeId ?? 'download-node');
+	const executionId = options.executionId ?? String(++executions);
 	const ctx = mock<IExecuteFunctions>();
-	ctx.helpers = { checkProcessedAndRecord, removeProcessed } as unknown as IExecuteFunctions['helpers'];
+	ctx.helpers = helpers as unknown as IExecuteFunctions['helpers'];
+	ctx.getWorkflow.mockReturnValue({ id: 'wf1', active: true });
+	ctx.getExecutionId.mockReturnValue(executionId);
+	ctx.getMode.mockReturnValue((options.mode ?? 'webhook') as ReturnType<IExecuteFunctions['getMode']>);
 	ctx.logger = { warn: jest.fn(), info: jest.fn(), debug: jest.fn(), error: jest.fn() } as unknown as IExecuteFunctions['logger'];
-	return { ctx, recorded, checkProcessedAndRecord, removeProcessed };
+	const recorded = { has: (key: string) => table.claims().includes(key) };
+	/** A later execution of the same workflow. */
+	const another = (more: { mode?: string; executionId?: string } = {}) => createContext({ nodeId: options.nodeId, ...more, table }).ctx;
+	return { ctx, table, recorded, another, ...helpers };
 }
 
 describe('claimOnce / releaseClaim', () => {
 	it("claims a key once per workflow, in 'entries' mode with a bounded history", async () => {
-		const { ctx, checkProcessedAndRecord } = createContext();
+		const { ctx, another, checkProcessedAndRecord } = createContext({ executionId: '41' });
 		await expect(claimOnce(ctx, 'pdfGorilla:job:1')).resolves.toBe(true);
-		await expect(claimOnce(ctx, 'pdfGorilla:job:1')).resolves.toBe(false);
-		await expect(claimOnce(ctx, 'pdfGorilla:job:2')).resolves.toBe(true);
-		expect(checkProcessedAndRecord).toHaveBeenCalledWith(['pdfGorilla:job:1'], 'workflow', EXPECTED_OPTIONS);
+		await expect(claimOnce(another(), 'pdfGorilla:job:1')).resolves.toBe(false);
+		await expect(claimOnce(another(), 'pdfGorilla:job:2')).resolves.toBe(true);
+		expect(checkProcessedAndRecord).toHaveBeenCalledWith(['pdfGorilla:job:1', 'pdfGorilla:job:1@execution:41'], 'workflow', EXPECTED_OPTIONS);
+	});
+
+	it('lets the execution that claimed a key claim it again (n8n 1.x re-runs a killed worker\'s job under the same id)', async () => {
+		const { ctx, another, table } = createContext({ executionId: '77' });
+		await expect(claimOnce(ctx, 'job:1')).resolves.toBe(true);
+		await expect(claimOnce(another({ executionId: '77' }), 'job:1')).resolves.toBe(true);
+		await expect(claimOnce(another({ executionId: '78' }), 'job:1')).resolves.toBe(false);
+		// The loser's mark is not left behind to fill the history.
+		expect(table.claims()).toEqual(['job:1', 'job:1@execution:77']);
 	});
 
 	it('releases a claim so the key can be claimed again', async () => {
-		const { ctx, removeProcessed } = createContext();
+		const { ctx, another, table, removeProcessed } = createContext({ executionId: '5' });
 		await claimOnce(ctx, 'k');
 		await releaseClaim(ctx, 'k');
-		expect(removeProcessed).toHaveBeenCalledWith(['k'], 'workflow', EXPECTED_OPTIONS);
-		await expect(claimOnce(ctx, 'k')).resolves.toBe(true);
+		expect(removeProcessed).toHaveBeenCalledWith(['k', 'k@execution:5'], 'workflow', EXPECTED_OPTIONS);
+		expect(table.claims()).toEqual([]);
+		await expect(claimOnce(another(), 'k')).resolves.toBe(true);
 	});
 });
 
@@ -64,35 +129,35 @@ describe('onceFor', () => {
 	});
 
 	it('skips (undefined) without running the work when the key was claimed before', async () => {
-		const { ctx } = createContext();
+		const { ctx, another } = createContext();
 		await onceFor(ctx, 'job:1', async () => 'first');
 		const work = jest.fn(async () => 'second');
-		await expect(onceFor(ctx, 'job:1', work)).resolves.toBeUndefined();
+		await expect(onceFor(another(), 'job:1', work)).resolves.toBeUndefined();
 		expect(work).not.toHaveBeenCalled();
 	});
 
 	it('releases the claim when the work throws, and rethrows the same error', async () => {
-		const { ctx, recorded, removeProcessed } = createContext();
+		const { ctx, another, recorded, removeProcessed } = createContext();
 		const failure = new Error('download failed');
 		await expect(
 			onceFor(ctx, 'job:1', async () => {
 				throw failure;
 			}),
 		).rejects.toBe(failure);
-		expect(removeProcessed).toHaveBeenCalledWith(['job:1'], 'workflow', EXPECTED_OPTIONS);
+		expect(removeProcessed).toHaveBeenCalledWith(['job:1', expect.stringMatching(/^job:1@execution:/)], 'workflow', EXPECTED_OPTIONS);
 		expect(recorded.has('job:1')).toBe(false);
 		// The provider's retry of the same event is therefore not swallowed.
-		await expect(onceFor(ctx, 'job:1', async () => 'retried')).resolves.toBe('retried');
+		await expect(onceFor(another(), 'job:1', async () => 'retried')).resolves.toBe('retried');
 	});
 
 	it('claims before the work starts, so a racing second execution of the same event skips', async () => {
-		const { ctx } = createContext();
+		const { ctx, another } = createContext();
 		let finish!: (value: string) => void;
 		const slow = jest.fn(() => new Promise<string>((resolve) => (finish = resolve)));
 		const first = onceFor(ctx, 'job:1', slow);
 		await new Promise((resolve) => setImmediate(resolve));
 		const racing = jest.fn(async () => 'duplicate');
-		await expect(onceFor(ctx, 'job:1', racing)).resolves.toBeUndefined();
+		await expect(onceFor(another(), 'job:1', racing)).resolves.toBeUndefined();
 		finish('file');
 		await expect(first).resolves.toBe('file');
 		expect(racing).not.toHaveBeenCalled();
@@ -132,24 +197,116 @@ describe('onceFor', () => {
 	});
 });
 
-describe('claimOnce and n8n\'s own row-creation race', () => {
-	it('tries again when two executions created the workflow\'s processed-data row at the same moment', async () => {
+describe("claimOnce and n8n's own row-creation race", () => {
+	it("tries again when two executions created the workflow's processed-data row at the same moment", async () => {
 		const { ctx, checkProcessedAndRecord } = createContext();
 		const real = checkProcessedAndRecord.getMockImplementation()!;
-		checkProcessedAndRecord.mockImplementationOnce(async () => {
-			throw new Error('duplicate key value violates unique constraint "PK_ca04b9d8dc72de268fe07a65773"');
+		checkProcessedAndRecord.mockImplementation(async (items, scope, options) => {
+			if (scope === 'workflow' && checkProcessedAndRecord.mock.calls.filter(([, s]) => s === 'workflow').length === 1) {
+				throw new Error('duplicate key value violates unique constraint "PK_ca04b9d8dc72de268fe07a65773"');
+			}
+			return await real(items, scope, options);
 		});
-		checkProcessedAndRecord.mockImplementation(real);
 		await expect(claimOnce(ctx, 'pdfGorilla:job:race')).resolves.toBe(true);
-		expect(checkProcessedAndRecord).toHaveBeenCalledTimes(2);
+		expect(checkProcessedAndRecord.mock.calls.filter(([, scope]) => scope === 'workflow')).toHaveLength(2);
 	});
 
-	it('does not hide other database errors', async () => {
-		const { ctx, checkProcessedAndRecord } = createContext();
-		checkProcessedAndRecord.mockImplementation(async () => {
-			throw new Error('connection terminated');
+	it('does not hide other database errors, and leaves no lock behind', async () => {
+		const { ctx, table, checkProcessedAndRecord } = createContext();
+		const real = checkProcessedAndRecord.getMockImplementation()!;
+		checkProcessedAndRecord.mockImplementation(async (items, scope, options) => {
+			if (scope === 'workflow') throw new Error('connection terminated');
+			return await real(items, scope, options);
 		});
 		await expect(claimOnce(ctx, 'k')).rejects.toThrow('connection terminated');
-		expect(checkProcessedAndRecord).toHaveBeenCalledTimes(1);
+		expect(checkProcessedAndRecord.mock.calls.filter(([, scope]) => scope === 'workflow')).toHaveLength(1);
+		expect(table.rows.has('n:download-node')).toBe(false);
+	});
+});
+
+/** The claimed event keys, without the owner marks. */
+function eventKeys(table: ProcessedDataTable): string[] {
+	return table.claims().filter((value) => !value.includes('@execution:'));
+}
+
+describe('claims under concurrency (the race n8n has on its own)', () => {
+	const keys = Array.from({ length: 20 }, (_, i) => `pdfGorilla:job:${i}`);
+
+	it("n8n's helper alone loses keys and lets a key through twice when executions run at once", async () => {
+		const table = new ProcessedDataTable();
+		const { checkProcessedAndRecord } = table.helpers('download-node');
+		table.rows.set('', ['pdfGorilla:job:earlier']);
+		const results = await Promise.all([...keys, ...keys].map(async (key) => await checkProcessedAndRecord([key], 'workflow', { mode: 'entries', maxEntries: 10_000 })));
+		const firstTimes = results.filter((r) => r.new.length === 1).length;
+		expect(firstTimes).toBeGreaterThan(keys.length);
+		expect(table.claims().length).toBeLessThan(keys.length + 1);
+	});
+
+	it('claims every key exactly once and loses none, within one process', async () => {
+		const { another, table } = createContext();
+		const claimed = await Promise.all([...keys, ...keys, ...keys].map(async (key) => ((await claimOnce(another(), key)) ? key : undefined)));
+		expect(claimed.filter(Boolean).sort()).toEqual([...keys].sort());
+		expect(eventKeys(table).sort()).toEqual([...keys].sort());
+		expect(table.rows.has('n:download-node')).toBe(false);
+	});
+
+	it('claims every key exactly once across processes (queue-mode workers) sharing the table', async () => {
+		const table = new ProcessedDataTable();
+		// Each worker process has its own copy of the module, so only the lock row orders them.
+		const processes = [1, 2, 3].map(() => {
+			let claim!: typeof claimOnce;
+			jest.isolateModules(() => {
+				claim = (jest.requireActual('../../../core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
+			});
+			return { claim, ctx: () => createContext({ table }).ctx };
+		});
+		const attempts = keys.flatMap((key, i) => processes.map((p, j) => ({ key, p: processes[(i + j) % processes.length] ?? p })));
+		const claimed = await Promise.all(attempts.map(async ({ key, p }) => ((await p.claim(p.ctx(), key)) ? key : undefined)));
+		expect(claimed.filter(Boolean).sort()).toEqual([...keys].sort());
+		expect(eventKeys(table).sort()).toEqual([...keys].sort());
+	});
+
+	it('keeps releases and claims of different keys from overwriting each other', async () => {
+		const { another, table } = createContext();
+		const owners = keys.map(() => another());
+		await Promise.all(keys.map(async (key, i) => await claimOnce(owners[i], key)));
+		const released = keys.filter((_, i) => i % 2 === 0);
+		await Promise.all([...released.map(async (key) => await releaseClaim(owners[keys.indexOf(key)], key)), claimOnce(another(), 'late:1'), claimOnce(another(), 'late:2')]);
+		expect(eventKeys(table).sort()).toEqual([...keys.filter((_, i) => i % 2 === 1), 'late:1', 'late:2'].sort());
+	});
+});
+
+describe('the claim lock', () => {
+	afterEach(() => jest.restoreAllMocks());
+
+	it('takes over a lock left behind by a process that died holding it', async () => {
+		const { ctx, table } = createContext();
+		table.rows.set('n:download-node', ['claim-lock']);
+		let now = 1_000_000;
+		jest.spyOn(Date, 'now').mockImplementation(() => (now += STALE_LOCK_MS / 4));
+		await expect(claimOnce(ctx, 'job:after-crash')).resolves.toBe(true);
+		expect(ctx.logger.warn).toHaveBeenCalledWith(expect.stringMatching(/taking over a claim lock/));
+		expect(table.rows.has('n:download-node')).toBe(false);
+	});
+
+	it('waits for a lock that is held, instead of taking it over', async () => {
+		const { ctx, table } = createContext();
+		table.rows.set('n:download-node', ['claim-lock']);
+		const claim = claimOnce(ctx, 'job:waiting');
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		expect(table.claims()).not.toContain('job:waiting');
+		table.rows.delete('n:download-node');
+		await expect(claim).resolves.toBe(true);
+		expect(ctx.logger.warn).not.toHaveBeenCalled();
+	});
+});
+
+describe("retries started from the Executions list (mode 'retry')", () => {
+	it('run the work even though the key was claimed, e.g. by the execution that crashed', async () => {
+		const table = new ProcessedDataTable();
+		await claimOnce(createContext({ table }).ctx, 'job:crashed');
+		const { ctx } = createContext({ table, mode: 'retry' });
+		await expect(onceFor(ctx, 'job:crashed', async () => 'file')).resolves.toBe('file');
+		await expect(onceFor(createContext({ table }).ctx, 'job:crashed', async () => 'again')).resolves.toBeUndefined();
 	});
 });
