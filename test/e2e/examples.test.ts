@@ -5,29 +5,16 @@
  * received messages: recipient, subject, attachment bytes, file name and MIME type, and the
  * alert for failed renders.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { WorkflowSpec } from '../harness/n8n';
+import { EXAMPLES_DIR, prepareExample } from '../harness/examples';
 import { SmtpSink, type ReceivedMail } from '../harness/smtp';
-import { isV1, repoRoot, versionsUnderTest } from '../harness/versions';
+import { repoRoot, versionsUnderTest } from '../harness/versions';
 import { createTestCa, httpRequest, sendWebhook, type ServiceName } from '../providers';
 import { sha256, useStack } from './support';
 
 const SECRETS = { pdfGorilla: 'examples-pdfgorilla-secret-0123456789abcdef0123', docflo: 'examples-docflo-secret', pdfSign: 'whsec_examples_pdfsign' };
-const EXAMPLES_DIR = join(repoRoot, 'examples');
-
-interface ExampleNode {
-	name: string;
-	type: string;
-	webhookId?: string;
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string }>;
-}
-
-function loadExample(file: string): WorkflowSpec & { nodes: ExampleNode[] } {
-	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowSpec & { nodes: ExampleNode[] };
-}
 
 describe.each(versionsUnderTest())('example workflows on n8n %s', (version) => {
 	const stack = useStack(version, { fake: { publicHost: 'localhost' } });
@@ -52,33 +39,9 @@ describe.each(versionsUnderTest())('example workflows on n8n %s', (version) => {
 		await credential('pdfSignWebhookApi', { webhookSecret: SECRETS.pdfSign });
 		await credential('docfloWebhookApi', { signingSecret: SECRETS.docflo, incomingAuthentication: 'none' });
 
-		const credentialFor: Record<string, string[]> = {
-			'n8n-nodes-base.emailSend': ['smtp'],
-			'n8n-nodes-pdf-webhooks.pdfGorillaTrigger': ['pdfGorillaApi'],
-			'n8n-nodes-pdf-webhooks.pdfGorilla': ['pdfGorillaApi'],
-			'n8n-nodes-pdf-webhooks.reportFlow': ['reportFlowApi'],
-			'n8n-nodes-pdf-webhooks.docGenLab': ['docGenLabApi'],
-			'n8n-nodes-pdf-webhooks.pdfSign': ['pdfSignApi'],
-			'n8n-nodes-pdf-webhooks.pdfSignTrigger': ['pdfSignWebhookApi'],
-			'n8n-nodes-pdf-webhooks.docfloTrigger': ['docfloWebhookApi'],
-		};
 		for (const file of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'))) {
-			const example = loadExample(file);
-			for (const node of example.nodes) {
-				const types = credentialFor[node.type] ?? [];
-				if (types.length) node.credentials = Object.fromEntries(types.map((t) => [t, created[t]]));
-				// The fake services live on loopback: the one setting a real deployment does not need.
-				if (node.parameters.downloadOptions) {
-					node.parameters.downloadOptions = { ...(node.parameters.downloadOptions as object), allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` };
-				}
-				// n8n 1.x names regular attachments `attachments` (2.x: `fileAttachments`).
-				const options = node.parameters.options as Record<string, unknown> | undefined;
-				if (isV1(version) && options?.fileAttachments) {
-					options.attachments = options.fileAttachments;
-					delete options.fileAttachments;
-				}
-				if (node.webhookId && node.type.endsWith('Trigger')) hooks[file] = n8n.webhookUrl(node.webhookId);
-			}
+			const { workflow: example, webhookId } = prepareExample(file, { version, credentials: created, fakeHost: `localhost:${fake.port}` });
+			hooks[file] = n8n.webhookUrl(webhookId);
 			await n8n.createWorkflow(example);
 			await n8n.waitForWebhook(hooks[file]);
 		}

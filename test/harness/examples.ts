@@ -1,0 +1,67 @@
+/**
+ * The workflows in examples/, wired up the way a user would after importing one: credentials
+ * selected, and (because the fake services live on loopback) Allow Private Network plus the
+ * fake server's host on every download.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { WorkflowSpec } from './n8n';
+import { isV1, repoRoot, type N8nVersion } from './versions';
+
+export const EXAMPLES_DIR = join(repoRoot, 'examples');
+
+export interface ExampleNode {
+	name: string;
+	type: string;
+	webhookId?: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+export type Example = WorkflowSpec & { nodes: ExampleNode[] };
+
+/** Credential types each node of the examples needs. */
+export const EXAMPLE_CREDENTIAL_TYPES: Record<string, string[]> = {
+	'n8n-nodes-base.emailSend': ['smtp'],
+	'n8n-nodes-pdf-webhooks.pdfGorillaTrigger': ['pdfGorillaApi'],
+	'n8n-nodes-pdf-webhooks.pdfGorilla': ['pdfGorillaApi'],
+	'n8n-nodes-pdf-webhooks.reportFlow': ['reportFlowApi'],
+	'n8n-nodes-pdf-webhooks.docGenLab': ['docGenLabApi'],
+	'n8n-nodes-pdf-webhooks.pdfSign': ['pdfSignApi'],
+	'n8n-nodes-pdf-webhooks.pdfSignTrigger': ['pdfSignWebhookApi'],
+	'n8n-nodes-pdf-webhooks.docfloTrigger': ['docfloWebhookApi'],
+};
+
+export function loadExample(file: string): Example {
+	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Example;
+}
+
+/**
+ * Loads an example and selects `credentials` (by type) on its nodes. Returns the workflow and
+ * the webhook id of its trigger.
+ */
+export function prepareExample(
+	file: string,
+	options: { version: N8nVersion; credentials: Record<string, { id: string; name: string }>; fakeHost: string },
+): { workflow: Example; webhookId: string } {
+	const workflow = loadExample(file);
+	let webhookId: string | undefined;
+	for (const node of workflow.nodes) {
+		const types = EXAMPLE_CREDENTIAL_TYPES[node.type] ?? [];
+		if (types.length) node.credentials = Object.fromEntries(types.map((t) => [t, options.credentials[t]]));
+		// The fake services live on loopback: the one setting a real deployment does not need.
+		if (node.parameters.downloadOptions) {
+			node.parameters.downloadOptions = { ...(node.parameters.downloadOptions as object), allowPrivateNetwork: true, additionalAllowedHosts: options.fakeHost };
+		}
+		// n8n 1.x names regular attachments `attachments` (2.x: `fileAttachments`).
+		const emailOptions = node.parameters.options as Record<string, unknown> | undefined;
+		if (isV1(options.version) && emailOptions?.fileAttachments) {
+			emailOptions.attachments = emailOptions.fileAttachments;
+			delete emailOptions.fileAttachments;
+		}
+		if (node.webhookId && node.type.endsWith('Trigger')) webhookId = node.webhookId;
+	}
+	if (!webhookId) throw new Error(`${file} has no trigger with a webhook id`);
+	return { workflow, webhookId };
+}
