@@ -14,7 +14,8 @@ export interface Row {
 	ratio: number;
 	/** e.g. '≥ 0.97' */
 	goal: string;
-	met: boolean;
+	/** Undefined for informational rows without a goal. */
+	met?: boolean;
 	note?: string;
 }
 
