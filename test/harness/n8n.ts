@@ -291,6 +291,16 @@ export class N8nInstance {
 		return res.body;
 	}
 
+	/** Retries an execution as the Executions list's "Retry with currently saved workflow" does. */
+	async retryExecution(id: string): Promise<void> {
+		const res = await httpRequest(`${this.baseUrl}/rest/executions/${id}/retry`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: this.ownerCookie },
+			body: JSON.stringify({ loadWorkflow: true }),
+		});
+		if (res.status !== 200) throw new Error(`retrying execution ${id} failed: ${res.status} ${res.text.slice(0, 300)}`);
+	}
+
 	async deactivateWorkflow(id: string): Promise<void> {
 		await this.api('POST', `/workflows/${id}/deactivate`);
 	}

@@ -5,6 +5,7 @@
  * as a user would, and all share one encryption key and the database.
  */
 import { N8nInstance } from './n8n';
+import { freePort } from './ports';
 import { delay } from './processes';
 import { startPostgres, startRedis, type Postgres, type Redis } from './services';
 import type { N8nVersion } from './versions';
@@ -57,12 +58,12 @@ export class QueueCluster {
 						version: options.version,
 						command: 'worker',
 						label: `worker${i + 1}`,
-						env,
+						env: await workerEnv(env),
 						args: [`--concurrency=${options.workerConcurrency ?? 10}`],
 						waitForReady: false,
 					});
 					started.push(worker);
-					await waitForLog(worker, /worker is now ready|Worker ready|n8n worker is/i);
+					await waitForLog(worker, WORKER_READY);
 					return worker;
 				}),
 			);
@@ -93,13 +94,25 @@ export class QueueCluster {
 			version: this.version,
 			command: 'worker',
 			label,
-			env: this.env,
+			env: await workerEnv(this.env),
 			args: ['--concurrency=10'],
 			waitForReady: false,
 		});
 		this.workers.push(worker);
-		await waitForLog(worker, /worker is now ready|Worker ready|n8n worker is/i);
+		await waitForLog(worker, WORKER_READY);
 		return worker;
+	}
+
+	/** Starts a (killed) worker's process again, same user folder and settings. */
+	async restartWorker(worker: N8nInstance): Promise<void> {
+		const readyBefore = countMatches(worker.log(), WORKER_READY);
+		await worker.restart();
+		await waitForLog(worker, WORKER_READY, 120_000, readyBefore + 1);
+	}
+
+	/** Every process's whole log, e.g. to check that no secret was ever written to one. */
+	fullLogs(): string[] {
+		return [this.main, ...this.workers, ...this.webhooks].map((p) => p.log());
 	}
 
 	logs(): string {
@@ -113,10 +126,21 @@ export class QueueCluster {
 	}
 }
 
-async function waitForLog(instance: N8nInstance, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+/** Each worker's health-check server needs a port of its own (the default 5678 is shared). */
+async function workerEnv(env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
+	return { ...env, QUEUE_HEALTH_CHECK_ADDRESS: '127.0.0.1', N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', QUEUE_HEALTH_CHECK_PORT: String(await freePort()) };
+}
+
+const WORKER_READY = /worker is now ready|Worker ready|n8n worker is/gi;
+
+function countMatches(text: string, pattern: RegExp): number {
+	return (text.match(new RegExp(pattern.source, 'gi')) ?? []).length;
+}
+
+async function waitForLog(instance: N8nInstance, pattern: RegExp, timeoutMs = 120_000, occurrences = 1): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (pattern.test(instance.log())) return;
+		if (countMatches(instance.log(), pattern) >= occurrences) return;
 		if (instance.exited) throw new Error(`n8n ${instance.version} worker exited:\n${instance.logTail()}`);
 		await delay(250);
 	}

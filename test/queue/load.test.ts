@@ -1,0 +1,339 @@
+/**
+ * Queue mode at scale, with the PDF Gorilla email-on-PDF example as users import it:
+ * PostgreSQL and Redis on loopback, one main process, two workers and two webhook processes.
+ *
+ * 1. 1,000 signed deliveries at concurrency 50 over both webhook processes, 20 % of them
+ *    repeats (half sent at the same moment to the other webhook process, half 2–8 s later,
+ *    as providers retry): every event's PDF is emailed exactly once.
+ * 2. The same with a worker killed (SIGKILL) mid-run and restarted: nothing is emailed twice,
+ *    and every event either completes or was lost with an execution n8n itself failed when
+ *    the worker died (listed); the service sending those again completes them once.
+ * 3. No secret appears in any n8n process's log.
+ *
+ * Counts are bounded (QUEUE_LOAD_EVENTS, default 800 unique + 200 repeats) and printed.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+import { prepareExample } from '../harness/examples';
+import type { ExecutionSummary } from '../harness/n8n';
+import { delay } from '../harness/processes';
+import { QueueCluster } from '../harness/queue';
+import { SmtpSink, type ReceivedMail } from '../harness/smtp';
+import { isV1, repoRoot, versionsUnderTest } from '../harness/versions';
+import { createTestCa, pdfSpecSha256, sendWebhook, startFakeProviders, type FakeProviders } from '../providers';
+import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
+import { itemsOf } from '../e2e/support';
+
+const SECRET = 'queue-load-signing-secret-5f0c2a9e7b3d4c1a8e6f0b2d4a6c8e0f';
+const UNIQUE_EVENTS = Number(process.env.QUEUE_LOAD_EVENTS ?? 800);
+const CONCURRENCY = 50;
+const EXAMPLE = 'pdfgorilla-email-pdf.json';
+/** How n8n 2.x fails a job whose worker died (its execution status is then 'error'). */
+const STALLED_JOB = /failed to be processed too many times/i;
+
+interface Delivery {
+	jobId: string;
+	target: number;
+	kind: 'original' | 'simultaneous repeat' | 'later repeat';
+	status?: number;
+	started?: boolean;
+	reason?: string;
+	error?: string;
+}
+
+/** A counting semaphore: at most `limit` requests in flight. */
+function limiter(limit: number) {
+	let active = 0;
+	const waiting: (() => void)[] = [];
+	return async <T>(work: () => Promise<T>): Promise<T> => {
+		if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+		active++;
+		try {
+			return await work();
+		} finally {
+			active--;
+			waiting.shift()?.();
+		}
+	};
+}
+
+function log(message: string): void {
+	process.stderr.write(`[queue load] ${message}\n`);
+}
+
+describe.each(versionsUnderTest())('queue mode under load on n8n %s', (version) => {
+	let cluster: QueueCluster;
+	let fake: FakeProviders;
+	let smtp: SmtpSink;
+	let workflowId: string;
+	let hooks: string[];
+	const secrets: string[] = [SECRET];
+
+	beforeAll(async () => {
+		const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
+		fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
+		smtp = await SmtpSink.start();
+		cluster = await QueueCluster.start({
+			version,
+			webhooks: 2,
+			workers: 2,
+			env: {
+				// What the README recommends for queue mode: progress saved per node, so a crashed
+				// execution shows how far it got and a retry resumes there; stalled jobs detected
+				// within seconds rather than a minute.
+				EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true',
+				QUEUE_WORKER_LOCK_DURATION: '20000',
+				QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+				QUEUE_WORKER_STALLED_INTERVAL: '10000',
+			},
+		});
+		const { main } = cluster;
+		const smtpData = smtp.credentialData();
+		secrets.push(fake.credentials.pdfgorilla.apiKey, String(smtpData.password));
+		const credentials = {
+			smtp: { id: await main.createCredential({ name: 'SMTP', type: 'smtp', data: smtpData }), name: 'SMTP' },
+			pdfGorillaApi: {
+				id: await main.createCredential({
+					name: 'PDF Gorilla',
+					type: 'pdfGorillaApi',
+					data: { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: SECRET, baseUrl: `${fake.origin}/pdfgorilla/api/v1` },
+				}),
+				name: 'PDF Gorilla',
+			},
+		};
+		const { workflow, webhookId } = prepareExample(EXAMPLE, { version, credentials, fakeHost: `localhost:${fake.port}` });
+		workflowId = await main.createWorkflow(workflow);
+		hooks = cluster.webhooks.map((_, i) => cluster.webhookUrl(webhookId, i));
+		for (let i = 0; i < hooks.length; i++) await cluster.webhooks[i].waitForWebhook(hooks[i], 60_000);
+	});
+
+	afterAll(async () => {
+		await cluster?.stop();
+		await smtp?.close();
+		await fake?.close();
+	});
+
+	afterEach(() => {
+		const state = expect.getState();
+		if (state.assertionCalls !== state.numPassingAsserts && cluster) process.stderr.write(cluster.logs());
+	});
+
+	/**
+	 * Sends one signed delivery per job to alternating webhook processes, plus repeats of
+	 * `repeatShare` of them: half at the same moment to the other process, half 2–8 s later.
+	 */
+	async function deliver(jobs: PdfGorillaJob[], repeatShare: number, onProgress?: (sent: number) => void): Promise<Delivery[]> {
+		const limit = limiter(CONCURRENCY);
+		const deliveries: Delivery[] = [];
+		const later: Promise<void>[] = [];
+		// Half the repeats are simultaneous, half later: each kind every `every`-th job.
+		const every = Math.round(2 / repeatShare);
+		const send = async (delivery: Delivery) => {
+			deliveries.push(delivery);
+			await limit(async () => {
+				const res = await sendWebhook('pdfgorilla', hooks[delivery.target], fake.pdfgorilla.webhookPayload(delivery.jobId), { secret: SECRET, timeoutMs: 120_000 }).catch(
+					(error: Error) => ({ status: 0, text: '', error }),
+				);
+				delivery.status = res.status;
+				if ('error' in res) delivery.error = res.error.message;
+				const body = (() => {
+					try {
+						return JSON.parse(res.text) as { started?: boolean; reason?: string };
+					} catch {
+						return {};
+					}
+				})();
+				delivery.started = res.status === 200 && body.started !== false;
+				delivery.reason = body.reason;
+				onProgress?.(deliveries.filter((d) => d.status !== undefined).length);
+			});
+		};
+		await Promise.all(
+			jobs.map(async (job, i) => {
+				const target = i % 2;
+				const original = send({ jobId: job.jobId, target, kind: 'original' });
+				if (i % every === 0) {
+					await Promise.all([original, send({ jobId: job.jobId, target: 1 - target, kind: 'simultaneous repeat' })]);
+				} else if (i % every === Math.floor(every / 2)) {
+					await original;
+					later.push(delay(2000 + Math.random() * 6000).then(async () => await send({ jobId: job.jobId, target: Math.round(Math.random()), kind: 'later repeat' })));
+				} else {
+					await original;
+				}
+			}),
+		);
+		await Promise.all(later);
+		return deliveries;
+	}
+
+	function subjectJobId(mail: ReceivedMail): string | undefined {
+		return /\(([^)]+)\)/.exec(mail.parsed.subject ?? '')?.[1];
+	}
+
+	function emailsPerJob(): Map<string, ReceivedMail[]> {
+		const byJob = new Map<string, ReceivedMail[]>();
+		for (const mail of smtp.messages) {
+			const jobId = subjectJobId(mail);
+			if (jobId) byJob.set(jobId, [...(byJob.get(jobId) ?? []), mail]);
+		}
+		return byJob;
+	}
+
+	/**
+	 * Waits until no execution is queued or running and the mailbox has been still for a while;
+	 * with `allowDangling`, returns at the timeout instead of failing.
+	 */
+	async function settle(options: { allowDangling?: boolean; timeoutMs: number }): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + options.timeoutMs;
+		let lastMailCount = -1;
+		let stillSince = Date.now();
+		for (;;) {
+			const executions = await cluster.main.executions(workflowId);
+			const open = executions.filter((e) => ['new', 'running', 'waiting'].includes(e.status) || (e.stoppedAt === null && e.status !== 'crashed'));
+			if (smtp.messages.length !== lastMailCount) {
+				lastMailCount = smtp.messages.length;
+				stillSince = Date.now();
+			}
+			const quiet = Date.now() - stillSince > 5000;
+			if (quiet && open.length === 0) return executions;
+			if (Date.now() > deadline) {
+				if (options.allowDangling) return executions;
+				throw new Error(`executions still open after ${options.timeoutMs} ms: ${open.length} (${open.map((e) => e.status).join(', ')})`);
+			}
+			await delay(1000);
+		}
+	}
+
+	async function withData(executions: ExecutionSummary[]): Promise<ExecutionSummary[]> {
+		const ids = new Set(executions.map((e) => e.id));
+		return (await cluster.main.executions(workflowId, { includeData: true })).filter((e) => ids.has(e.id));
+	}
+
+	/** Executions that ran the download node and got nothing: Skip Already Processed stopped them. */
+	function stoppedByAction(execution: ExecutionSummary): boolean {
+		return execution.status === 'success' && execution.data?.resultData.runData['Download PDF'] !== undefined && itemsOf(execution, 'Download PDF').length === 0;
+	}
+
+	async function expectAttachmentsIntact(jobs: PdfGorillaJob[]): Promise<void> {
+		const byJob = emailsPerJob();
+		for (const job of jobs) {
+			const mails = byJob.get(job.jobId) ?? [];
+			for (const mail of mails) {
+				expect(mail.parsed.attachments).toHaveLength(1);
+				const [attachment] = mail.parsed.attachments;
+				expect(attachment.filename).toBe(`${job.jobId}.pdf`);
+				expect(attachment.contentType).toBe('application/pdf');
+				expect(createHash('sha256').update(attachment.content).digest('hex')).toBe(await pdfSpecSha256(job.pdf));
+			}
+		}
+	}
+
+	test(`${UNIQUE_EVENTS / 0.8} signed deliveries, 20 % repeated, at concurrency ${CONCURRENCY} over two webhook processes: every PDF emailed exactly once`, async () => {
+		const jobs = Array.from({ length: UNIQUE_EVENTS }, () => fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 30_000 } }));
+		const mailsBefore = smtp.messages.length;
+		const started = Date.now();
+		const deliveries = await deliver(jobs, 0.25);
+		const sentMs = Date.now() - started;
+		const executions = await settle({ timeoutMs: 15 * 60_000 });
+		const doneMs = Date.now() - started;
+
+		const accepted = deliveries.filter((d) => d.started);
+		const stoppedByTrigger = deliveries.filter((d) => d.reason === 'duplicate');
+		const detailed = await withData(executions);
+		const actionStops = detailed.filter(stoppedByAction);
+		const byJob = emailsPerJob();
+		const emailedTwice = jobs.filter((j) => (byJob.get(j.jobId)?.length ?? 0) > 1);
+		const notEmailed = jobs.filter((j) => !byJob.has(j.jobId));
+		log(
+			`n8n ${version}: ${deliveries.length} deliveries sent (${deliveries.length - jobs.length} repeats: ` +
+				`${deliveries.filter((d) => d.kind === 'simultaneous repeat').length} simultaneous, ${deliveries.filter((d) => d.kind === 'later repeat').length} later) in ${(sentMs / 1000).toFixed(1)} s ` +
+				`(${(deliveries.length / (sentMs / 1000)).toFixed(1)} deliveries/s); accepted ${accepted.length}; duplicates stopped by the trigger ${stoppedByTrigger.length}; ` +
+				`executions ${executions.length} (${executions.filter((e) => e.status === 'success').length} successful); duplicates stopped by Skip Already Processed ${actionStops.length}; ` +
+				`emails ${smtp.messages.length - mailsBefore} for ${byJob.size} events (twice: ${emailedTwice.length}, missing: ${notEmailed.length}); all done in ${(doneMs / 1000).toFixed(1)} s`,
+		);
+
+		expect(deliveries.filter((d) => d.status !== 200)).toEqual([]);
+		expect(executions).toHaveLength(accepted.length);
+		expect(executions.filter((e) => e.status !== 'success').map((e) => `${e.id}: ${e.status}`)).toEqual([]);
+		expect(stoppedByTrigger.length + accepted.length).toBe(deliveries.length);
+		expect(actionStops.length).toBe(accepted.length - jobs.length);
+		expect(emailedTwice.map((j) => j.jobId)).toEqual([]);
+		expect(notEmailed.map((j) => j.jobId)).toEqual([]);
+		expect(smtp.messages.length - mailsBefore).toBe(jobs.length);
+		await expectAttachmentsIntact(jobs);
+	});
+
+	test('a worker killed mid-run and restarted: nothing emailed twice, every event completed or lost with an execution n8n failed, and redelivery completes those', async () => {
+		const jobs = Array.from({ length: Math.round(UNIQUE_EVENTS * 0.375) }, () => fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 30_000 } }));
+		const knownExecutions = new Set((await cluster.main.executions(workflowId)).map((e) => e.id));
+		const mailsBefore = smtp.messages.length;
+		const [victim] = cluster.workers;
+		let killing: Promise<void> | undefined;
+		const deliveries = await deliver(jobs, 0.25, (sent) => {
+			if (killing || sent < jobs.length / 3) return;
+			killing = (async () => {
+				log(`n8n ${version}: killing ${victim.logPath} (SIGKILL) after ${sent} deliveries`);
+				victim.kill();
+				await delay(3000);
+				await cluster.restartWorker(victim);
+				log(`n8n ${version}: worker restarted`);
+			})();
+		});
+		await killing;
+		const mine = (list: ExecutionSummary[]) => list.filter((e) => !knownExecutions.has(e.id));
+		// The dead worker's jobs are found stalled once their lock expires (n8n 2.x then fails
+		// them, 1.x runs them once more). Executions left without a job are marked crashed by the
+		// main process when it starts, or every N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL minutes.
+		let executions = mine(await settle({ allowDangling: true, timeoutMs: 150_000 }));
+		if (executions.some((e) => e.stoppedAt === null)) {
+			log(`n8n ${version}: ${executions.filter((e) => e.stoppedAt === null).length} executions left dangling; restarting the main process`);
+			await cluster.main.restart();
+			await cluster.main.ensureOwnerAndApiKey();
+			executions = mine(await settle({ timeoutMs: 3 * 60_000 }));
+		}
+
+		const accepted = deliveries.filter((d) => d.started);
+		const crashed = executions.filter((e) => e.status === 'crashed' || (e.status === 'error' && e.stoppedAt !== null));
+		const detailed = await withData(crashed);
+		// n8n's own crash markers: 'crashed', or (2.x) a job the dead worker held, failed as stalled.
+		const killedByN8n = (e: ExecutionSummary) => e.status === 'crashed' || STALLED_JOB.test(e.data?.resultData.error?.message ?? '');
+		const failed = [...executions.filter((e) => !['success', 'crashed', 'error'].includes(e.status)), ...detailed.filter((e) => !killedByN8n(e))];
+		let byJob = emailsPerJob();
+		const emailedTwice = jobs.filter((j) => (byJob.get(j.jobId)?.length ?? 0) > 1);
+		const killed = detailed.filter(killedByN8n);
+		const missing = jobs.filter((j) => !byJob.has(j.jobId));
+		log(
+			`n8n ${version}: ${deliveries.length} deliveries, accepted ${accepted.length}, executions ${executions.length}: ` +
+				`${executions.filter((e) => e.status === 'success').length} successful, ${killed.length} lost with the killed worker (n8n's own: ${killed.map((e) => e.id).join(', ') || 'none'}), ${failed.length} other; ` +
+				`emails ${smtp.messages.length - mailsBefore} for ${jobs.length - missing.length} of ${jobs.length} events (twice: ${emailedTwice.length}); ` +
+				`events not emailed: ${missing.length} (${missing.map((j) => j.jobId).join(', ') || 'none'})`,
+		);
+
+		expect(deliveries.filter((d) => d.status !== 200)).toEqual([]);
+		expect(executions).toHaveLength(accepted.length);
+		expect(failed.map((e) => `${e.id}: ${e.status}`)).toEqual([]);
+		expect(emailedTwice.map((j) => j.jobId)).toEqual([]);
+		// n8n drops the trigger data of the jobs a killed worker held, so an event without an email
+		// can only be matched to those executions by count: never more events than executions.
+		expect(missing.length).toBeLessThanOrEqual(killed.length);
+		if (!isV1(version)) expect(killed.length).toBeGreaterThan(0);
+
+		// Recovery as the README describes it: the service sends those events again.
+		for (const job of missing) {
+			const res = await sendWebhook('pdfgorilla', hooks[0], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET });
+			expect(res.status).toBe(200);
+		}
+		await settle({ timeoutMs: 3 * 60_000 });
+		byJob = emailsPerJob();
+		log(`n8n ${version}: redelivered ${missing.length} events; events emailed ${jobs.filter((j) => byJob.has(j.jobId)).length} of ${jobs.length}`);
+		expect(jobs.filter((j) => (byJob.get(j.jobId)?.length ?? 0) !== 1).map((j) => `${j.jobId}: ${byJob.get(j.jobId)?.length ?? 0}`)).toEqual([]);
+		await expectAttachmentsIntact(jobs);
+	});
+
+	test('no signing secret, API key or SMTP password in any n8n process log', () => {
+		const logs = cluster.fullLogs().join('\n');
+		expect(logs.length).toBeGreaterThan(0);
+		for (const secret of secrets) expect(logs.includes(secret)).toBe(false);
+	});
+});
