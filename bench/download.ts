@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 
 import { linearWorkflow, newWebhookId, PACKAGE } from '../test/harness/workflows';
-import { MB, fmt, log, sampleRss, startStack, type Row } from './lib';
+import { MB, fmt, log, nowUs, sampleRss, startStack, type Row } from './lib';
 
 interface DownloadMeasurement {
 	sizeMb: number;
@@ -34,8 +34,12 @@ async function baselineDownload(url: string, caPem: string, target: string): Pro
 	return elapsed;
 }
 
-export async function benchDownloads(version: string, sizesMb: number[]): Promise<{ rows: Row[]; measurements: DownloadMeasurement[] }> {
-	const { n8n, fake, caPem } = await startStack({ version, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+export async function benchDownloads(
+	version: string,
+	sizesMb: number[],
+	options: { env?: Record<string, string>; onWindow?: (sizeMb: number, window: [number, number]) => void } = {},
+): Promise<{ rows: Row[]; measurements: DownloadMeasurement[] }> {
+	const { n8n, fake, caPem } = await startStack({ version, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', ...options.env } });
 	const dir = mkdtempSync(join(tmpdir(), 'bench-download-'));
 	const measurements: DownloadMeasurement[] = [];
 	try {
@@ -58,7 +62,7 @@ export async function benchDownloads(version: string, sizesMb: number[]): Promis
 						operation: 'download',
 						jobId: '={{ $json.body.jobId }}',
 						downloadUrl: '={{ $json.body.downloadUrl }}',
-						downloadOptions: { timeoutSeconds: 600 },
+						downloadOptions: { timeoutSeconds: 600, allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` },
 					},
 					credentials: { pdfGorillaApi: { id: credentialId, name: 'PDF Gorilla (bench)' } },
 				},
@@ -75,10 +79,16 @@ export async function benchDownloads(version: string, sizesMb: number[]): Promis
 
 			const before = (await n8n.executions(workflowId)).length;
 			const sampler = sampleRss(n8n.pid!);
+			const windowStart = nowUs();
 			const res = await n8n.postWebhook(url, JSON.stringify({ jobId: job.jobId, downloadUrl: fake.pdfgorilla.freshDownloadUrl(job.jobId) }));
 			if (res.status !== 200) throw new Error(`starting the download workflow failed: ${res.status} ${res.text}`);
 			const [execution] = await n8n.waitForExecutions(workflowId, before + 1, { timeoutMs: 15 * 60_000 });
+			if (execution.status !== 'success') {
+				const [full] = await n8n.executions(workflowId, { includeData: true, limit: 1 });
+				log(`download ${sizeMb} MB: execution ${execution.status}: ${(full?.data?.resultData?.error as { message?: string; description?: string } | undefined)?.message ?? "?"} — ${(full?.data?.resultData?.error as { description?: string } | undefined)?.description ?? ""}}`);
+			}
 			const { baseline, peak } = sampler.stop();
+			options.onWindow?.(sizeMb, [windowStart, nowUs()]);
 			const oursMs = new Date(execution.stoppedAt!).getTime() - new Date(execution.startedAt).getTime();
 			const m = { sizeMb, oursMs, baselineMs, rssGrowthMb: (peak - baseline) / MB, executionStatus: execution.status };
 			measurements.push(m);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8nInstance } from '../test/harness/n8n';
-import { ensurePacked, log } from './lib';
+import { ensurePacked, log, nowUs } from './lib';
 import { TARGETS, setUpTarget, type TargetName } from './targets';
 
 interface ProfileNode {
@@ -29,8 +29,6 @@ interface CpuProfile {
 	timeDeltas: number[];
 }
 
-/** Monotonic microseconds, the clock V8's profiler stamps samples with (CLOCK_MONOTONIC on Linux). */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Self time in ms, within the measured window, by a key derived from each sample's call frame. */
 function selfTimes(profile: CpuProfile, window: [number, number], key: (frame: ProfileNode['callFrame']) => string): Map<string, number> {
@@ -63,6 +61,31 @@ function top(map: Map<string, number>, perRequest: number, n: number): string {
 		.slice(0, n)
 		.map(([k, ms]) => `  ${(ms / perRequest).toFixed(3).padStart(8)} ms/req  ${k}`)
 		.join('\n');
+}
+
+/** The largest profile in `dir` (the n8n main process; the task runner writes a smaller one). */
+export function readMainProfile(dir: string): { file: string; profile: CpuProfile } {
+	const files = readdirSync(dir)
+		.filter((f) => f.endsWith('.cpuprofile'))
+		.map((f) => join(dir, f))
+		.sort((a, b) => statSync(b).size - statSync(a).size);
+	if (!files.length) throw new Error(`no profile written in ${dir}`);
+	return { file: files[0], profile: JSON.parse(readFileSync(files[0], 'utf8')) as CpuProfile };
+}
+
+/** Self time within `window`, divided by `units` (requests, MB, ...), by package and by function. */
+export function summarise(profile: CpuProfile, window: [number, number], units: number, unitLabel: string, functions = 40): string {
+	const perUnit = units + 1e-9;
+	const fmtTop = (map: Map<string, number>, n: number) =>
+		[...map.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, n)
+			.map(([k, ms]) => `  ${(ms / perUnit).toFixed(3).padStart(8)} ms/${unitLabel}  ${k}`)
+			.join('\n');
+	return [
+		`by package:\n${fmtTop(selfTimes(profile, window, (f) => packageOf(f.url)), 15)}`,
+		`by function:\n${fmtTop(selfTimes(profile, window, (f) => `${f.functionName || '(anonymous)'} ${f.url.replace(/.*node_modules\//, '')}:${f.lineNumber + 1}`), functions)}`,
+	].join('\n');
 }
 
 export async function profileWebhook(target: TargetName | 'webhookNode', seconds: number, env: Record<string, string>): Promise<void> {

