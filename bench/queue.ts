@@ -1,0 +1,61 @@
+/**
+ * Queue mode: webhooks accepted per second by one webhook process (PostgreSQL, Redis, main,
+ * one worker, one webhook process, all from test/harness/queue.ts). autocannon loads the
+ * webhook process for a bounded time; what counts is the 2xx answers per second, each an
+ * execution handed to the queue. Baseline: n8n's Webhook node on the same cluster, same
+ * payload, measured A-B-B-A with our trigger. The worker runs the queued executions
+ * meanwhile and competes for the same two cores, for both sides alike.
+ */
+import { QueueCluster } from '../test/harness/queue';
+import { ensurePacked, fmt, keepingAlive, log, type Row } from './lib';
+import { setUpTrigger, setUpWebhookNode } from './targets';
+import { alternate, load, type Pair } from './webhook';
+
+export async function benchQueue(version: string, options: { seconds: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
+	ensurePacked();
+	const cluster = await QueueCluster.start({ version, workers: 1, webhooks: 1, env: { ...options.env } });
+	let pair: Pair;
+	try {
+		const serving = cluster.webhooks[0];
+		const trigger = await setUpTrigger(cluster.main, 'pdfGorilla', serving);
+		const webhookNode = await setUpWebhookNode(cluster.main, serving);
+		const half = Math.max(1, Math.round(options.seconds / 2));
+		pair = await alternate(
+			async () => await load(trigger.url, trigger.body, trigger.headers, half),
+			async () => await load(webhookNode.url, trigger.body, trigger.headers, half),
+			{
+				ours: async () => await load(trigger.url, trigger.body, trigger.headers, 2),
+				baseline: async () => await load(webhookNode.url, trigger.body, trigger.headers, 2),
+			},
+		);
+		log(`queue mode (${options.label}): trigger ${fmt(pair.ours.rps)} accepted/s, Webhook node ${fmt(pair.baseline.rps)} accepted/s, ${pair.ours.failed} failed`);
+	} finally {
+		await keepingAlive(cluster.stop());
+	}
+	const accepted = (r: Pair['ours'], seconds: number) => r.total2xx / (2 * seconds);
+	const half = Math.max(1, Math.round(options.seconds / 2));
+	const ours = accepted(pair.ours, half);
+	const baseline = accepted(pair.baseline, half);
+	return [
+		{
+			benchmark: `Queue mode, one webhook process: PDF Gorilla Trigger webhooks accepted (n8n ${version}, ${options.label})`,
+			ours: `${fmt(ours)} /s (p99 ${fmt(pair.ours.p99, 0)} ms)`,
+			baseline: `${fmt(baseline)} /s (Webhook node, p99 ${fmt(pair.baseline.p99, 0)} ms)`,
+			ratio: ours / baseline,
+			goal: '≥ 0.97',
+			met: ours / baseline >= 0.97 && pair.ours.failed === 0,
+			note: pair.ours.failed ? `${pair.ours.failed} requests failed` : undefined,
+		},
+	];
+}
+
+if (require.main === module) {
+	benchQueue('2.41.1', { seconds: Number(process.env.BENCH_SECONDS ?? 8), label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } })
+		.then((rows) => {
+			for (const r of rows) process.stdout.write(`${r.benchmark}: ours ${r.ours}, baseline ${r.baseline}, ratio ${r.ratio.toFixed(2)}\n`);
+		})
+		.catch((e: unknown) => {
+			process.stderr.write(`${String(e)}\n`);
+			process.exit(1);
+		});
+}

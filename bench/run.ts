@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
+ * on stdout and bench/RESULTS.md. Knobs:
+ *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
+ *   BENCH_ONLY=verify,webhook,queue,download,e2e   a subset
+ *   BENCH_SIZES_MB=10,500    download sizes
+ *   BENCH_E2E_DELIVERIES=20  end-to-end deliveries
+ *   BENCH_TRIGGERS=pdfGorilla,docflo  a subset of the five triggers
+ *   BENCH_NO_WRITE=1         print only, leave RESULTS.md alone
+ */
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { nodeExecutable } from '../test/harness/n8n';
+import { benchDownloads } from './download';
+import { benchEndToEnd } from './e2e';
+import { fmt, log, type Row } from './lib';
+import { benchQueue } from './queue';
+import type { TargetName } from './targets';
+import { benchVerify } from './verify';
+import { benchWebhooks } from './webhook';
+
+const VERSION = '2.41.1';
+const LAZY = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
+
+interface Section {
+	title: string;
+	rows: Row[];
+	extra?: string;
+}
+
+function machine(): string[] {
+	const cpu = cpus();
+	let n8nNode = '?';
+	try {
+		n8nNode = execSync(`${nodeExecutable(VERSION)} --version`).toString().trim();
+	} catch {
+		// reported as unknown
+	}
+	const autocannonVersion = (JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version;
+	return [
+		`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+		`- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB`,
+		`- Node: ${process.version} (benchmark process, load generator autocannon ${autocannonVersion}); n8n runs on ${n8nNode}`,
+		`- n8n: ${VERSION} (regular mode: SQLite; queue mode: PostgreSQL + Redis), binary data in filesystem mode`,
+		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every request starts an execution (deduplication off)`,
+	];
+}
+
+function ratioText(r: Row): string {
+	return Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '—';
+}
+
+function metText(r: Row): string {
+	if (r.met === undefined) return '—';
+	return r.met ? 'yes' : '**no**';
+}
+
+function table(rows: Row[]): string {
+	const lines = ['| Benchmark | Ours | Baseline | Ratio | Goal | Met |', '|---|---|---|---:|---|---|'];
+	for (const r of rows) {
+		lines.push(`| ${r.benchmark}${r.note ? ` (${r.note})` : ''} | ${r.ours} | ${r.baseline} | ${ratioText(r)} | ${r.goal} | ${metText(r)} |`);
+	}
+	return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+	const only = new Set((process.env.BENCH_ONLY ?? 'verify,webhook,queue,download,e2e').split(','));
+	const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
+	const sections: Section[] = [];
+	const started = Date.now();
+
+	if (only.has('verify')) {
+		log('signature verification');
+		sections.push({ title: '2. Signature verification per request', rows: benchVerify(seconds) });
+	}
+	if (only.has('webhook')) {
+		log('webhook throughput, lazy acquire');
+		const lazy = await benchWebhooks(VERSION, { seconds, targets, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY, headerAuthControl: true });
+		log('webhook throughput, default expression engine');
+		const standard = await benchWebhooks(VERSION, { seconds, targets, label: 'default expression engine' });
+		sections.push({ title: '1. Webhook throughput and latency, regular mode', rows: [...lazy, ...standard] });
+	}
+	if (only.has('queue')) {
+		log('queue mode');
+		sections.push({ title: '1b. Queue mode', rows: await benchQueue(VERSION, { seconds, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }) });
+	}
+	if (only.has('download')) {
+		log('downloads');
+		const sizes = (process.env.BENCH_SIZES_MB ?? '10,500').split(',').map(Number);
+		sections.push({ title: '3. Download through the action node (filesystem binary mode)', rows: (await benchDownloads(VERSION, sizes)).rows });
+	}
+	if (only.has('e2e')) {
+		log('end to end');
+		const { rows, breakdown } = await benchEndToEnd(VERSION, { deliveries: Number(process.env.BENCH_E2E_DELIVERIES ?? 20), label: 'default settings' });
+		sections.push({ title: '4. End to end: webhook → email', rows, extra: breakdown });
+	}
+
+	const minutes = (Date.now() - started) / 60_000;
+	const body = sections.map((s) => `### ${s.title}\n\n${table(s.rows)}${s.extra ? `\n\n${s.extra}` : ''}`).join('\n\n');
+	process.stdout.write(`\n${body}\n\n(${fmt(minutes, 1)} min)\n`);
+	if (process.env.BENCH_NO_WRITE) return;
+	const notesPath = join(__dirname, 'NOTES.md');
+	let notes = '';
+	try {
+		notes = readFileSync(notesPath, 'utf8');
+	} catch {
+		// no notes yet
+	}
+	const doc = [
+		'# Benchmark results',
+		'',
+		'Written by `npm run bench` (bench/run.ts); ratios are ours ÷ baseline, measured in the same run, alternating, on the same machine. The machine is shared: treat single runs as ±10 %.',
+		'',
+		...machine(),
+		`- Run time: ${fmt(minutes, 1)} min`,
+		'',
+		body,
+		'',
+		notes.trim(),
+		'',
+	].join('\n');
+	writeFileSync(join(__dirname, 'RESULTS.md'), doc);
+	log('wrote bench/RESULTS.md');
+}
+
+main().catch((e: unknown) => {
+	process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+	process.exit(1);
+});
