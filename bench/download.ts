@@ -16,9 +16,14 @@ import { MB, fmt, log, nowUs, sampleRss, startStack, type Row } from './lib';
 
 interface DownloadMeasurement {
 	sizeMb: number;
+	/** Mean over the rounds. */
 	oursMs: number;
 	baselineMs: number;
+	/** n8n's own HTTP Request node (response format File), same instance: the control. */
+	controlMs: number;
+	/** The largest growth seen in any round of ours. */
 	rssGrowthMb: number;
+	controlRssGrowthMb: number;
 	executionStatus: string;
 }
 
@@ -71,28 +76,74 @@ export async function benchDownloads(
 		const url = `${n8n.baseUrl}/webhook/${path}`;
 		await n8n.waitForWebhook(url);
 
-		for (const sizeMb of sizesMb) {
-			const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: sizeMb * MB } });
-			// Baseline first, so the server's page cache is equally warm for both.
-			const baselineMs = await baselineDownload(fake.pdfgorilla.freshDownloadUrl(job.jobId), caPem, join(dir, 'baseline.pdf'));
-			rmSync(join(dir, 'baseline.pdf'), { force: true });
+		const controlHook = newWebhookId();
+		const controlPath = `bench-download-control-${controlHook}`;
+		const controlWorkflowId = await n8n.createWorkflow(
+			linearWorkflow('bench: download with the HTTP Request node', [
+				{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: controlHook, parameters: { httpMethod: 'POST', path: controlPath, options: {} } },
+				{
+					name: 'HTTP Request',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					parameters: { url: '={{ $json.body.downloadUrl }}', options: { response: { response: { responseFormat: 'file' } }, timeout: 600_000 } },
+				},
+			]),
+		);
+		const controlUrl = `${n8n.baseUrl}/webhook/${controlPath}`;
+		await n8n.waitForWebhook(controlUrl);
 
-			const before = (await n8n.executions(workflowId)).length;
+		/** One download inside n8n, timed by the execution record, with the n8n process's RSS sampled meanwhile. */
+		const inN8n = async (label: string, sizeMb: number, flowId: string, flowUrl: string, jobId: string) => {
+			const before = (await n8n.executions(flowId)).length;
 			const sampler = sampleRss(n8n.pid!);
 			const windowStart = nowUs();
-			const res = await n8n.postWebhook(url, JSON.stringify({ jobId: job.jobId, downloadUrl: fake.pdfgorilla.freshDownloadUrl(job.jobId) }));
-			if (res.status !== 200) throw new Error(`starting the download workflow failed: ${res.status} ${res.text}`);
-			const [execution] = await n8n.waitForExecutions(workflowId, before + 1, { timeoutMs: 15 * 60_000 });
-			if (execution.status !== 'success') {
-				const [full] = await n8n.executions(workflowId, { includeData: true, limit: 1 });
-				log(`download ${sizeMb} MB: execution ${execution.status}: ${(full?.data?.resultData?.error as { message?: string; description?: string } | undefined)?.message ?? "?"} — ${(full?.data?.resultData?.error as { description?: string } | undefined)?.description ?? ""}}`);
-			}
+			const res = await n8n.postWebhook(flowUrl, JSON.stringify({ jobId, downloadUrl: fake.pdfgorilla.freshDownloadUrl(jobId) }));
+			if (res.status !== 200) throw new Error(`starting the ${label} workflow failed: ${res.status} ${res.text}`);
+			const [execution] = await n8n.waitForExecutions(flowId, before + 1, { timeoutMs: 15 * 60_000 });
 			const { baseline, peak } = sampler.stop();
-			options.onWindow?.(sizeMb, [windowStart, nowUs()]);
-			const oursMs = new Date(execution.stoppedAt!).getTime() - new Date(execution.startedAt).getTime();
-			const m = { sizeMb, oursMs, baselineMs, rssGrowthMb: (peak - baseline) / MB, executionStatus: execution.status };
+			if (label === 'ours') options.onWindow?.(sizeMb, [windowStart, nowUs()]);
+			if (execution.status !== 'success') {
+				const [full] = await n8n.executions(flowId, { includeData: true, limit: 1 });
+				const error = full?.data?.resultData?.error;
+				log(`download ${sizeMb} MB (${label}): execution ${execution.status}: ${error?.message ?? '?'} ${error?.description ?? ''}`);
+			}
+			const ms = new Date(execution.stoppedAt!).getTime() - new Date(execution.startedAt).getTime();
+			return { ms, rssGrowthMb: (peak - baseline) / MB, status: execution.status };
+		};
+
+		const rounds = Math.max(1, Number(process.env.BENCH_DOWNLOAD_ROUNDS ?? 2));
+		for (const sizeMb of sizesMb) {
+			const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: sizeMb * MB } });
+			const fetchTimes: number[] = [];
+			const ours: Array<Awaited<ReturnType<typeof inN8n>>> = [];
+			const control: Array<Awaited<ReturnType<typeof inN8n>>> = [];
+			const steps: Record<string, () => Promise<void>> = {
+				fetch: async () => {
+					fetchTimes.push(await baselineDownload(fake.pdfgorilla.freshDownloadUrl(job.jobId), caPem, join(dir, 'baseline.pdf')));
+					rmSync(join(dir, 'baseline.pdf'), { force: true });
+				},
+				ours: async () => void ours.push(await inN8n('ours', sizeMb, workflowId, url, job.jobId)),
+				control: async () => void control.push(await inN8n('HTTP Request node', sizeMb, controlWorkflowId, controlUrl, job.jobId)),
+			};
+			// Alternating order (fetch, ours, control, then reversed), so drift hits all three alike.
+			for (let round = 0; round < rounds; round++) {
+				const order = round % 2 === 0 ? ['fetch', 'ours', 'control'] : ['control', 'ours', 'fetch'];
+				for (const step of order) await steps[step]();
+			}
+			const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+			const m: DownloadMeasurement = {
+				sizeMb,
+				oursMs: mean(ours.map((o) => o.ms)),
+				baselineMs: mean(fetchTimes),
+				controlMs: mean(control.map((o) => o.ms)),
+				rssGrowthMb: Math.max(...ours.map((o) => o.rssGrowthMb)),
+				controlRssGrowthMb: Math.max(...control.map((o) => o.rssGrowthMb)),
+				executionStatus: ours.every((o) => o.status === 'success') ? 'success' : ours.map((o) => o.status).join(','),
+			};
 			measurements.push(m);
-			log(`download ${sizeMb} MB: n8n ${fmt(oursMs, 0)} ms, fetch ${fmt(baselineMs, 0)} ms, RSS +${fmt(m.rssGrowthMb)} MB (${execution.status})`);
+			log(
+				`download ${sizeMb} MB: ours ${fmt(m.oursMs, 0)} ms (${ours.map((o) => fmt(o.ms, 0)).join(', ')}), fetch ${fmt(m.baselineMs, 0)} ms, HTTP Request node ${fmt(m.controlMs, 0)} ms; RSS +${fmt(m.rssGrowthMb)} MB (HTTP Request node +${fmt(m.controlRssGrowthMb)} MB), ${m.executionStatus}`,
+			);
 		}
 	} finally {
 		await n8n.stop();
@@ -113,6 +164,15 @@ export async function benchDownloads(
 			met: ratio >= 0.9 && m.executionStatus === 'success',
 			note: m.executionStatus === 'success' ? undefined : `execution ${m.executionStatus}`,
 		});
+		const controlRate = m.sizeMb / (m.controlMs / 1000);
+		rows.push({
+			benchmark: `Download ${m.sizeMb} MB PDF, control: n8n's HTTP Request node (response format File) vs fetch`,
+			ours: `${fmt(controlRate)} MB/s (HTTP Request node)`,
+			baseline: `${fmt(baseRate)} MB/s (fetch → file)`,
+			ratio: controlRate / baseRate,
+			goal: '—',
+			note: `ours ÷ HTTP Request node: ${(oursRate / controlRate).toFixed(2)}×`,
+		});
 		if (m.sizeMb >= 500) {
 			rows.push({
 				benchmark: `Download ${m.sizeMb} MB PDF, n8n process peak RSS growth`,
@@ -121,6 +181,7 @@ export async function benchDownloads(
 				ratio: m.rssGrowthMb / 64,
 				goal: '< 64 MB',
 				met: m.rssGrowthMb < 64,
+				note: `HTTP Request node: +${fmt(m.controlRssGrowthMb)} MB; ratio column: ÷ 64 MB`,
 			});
 		}
 	}
