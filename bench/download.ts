@@ -111,7 +111,7 @@ export async function benchDownloads(
 			return { ms, rssGrowthMb: (peak - baseline) / MB, status: execution.status };
 		};
 
-		const rounds = Math.max(1, Number(process.env.BENCH_DOWNLOAD_ROUNDS ?? 2));
+		const rounds = Math.max(1, Number(process.env.BENCH_DOWNLOAD_ROUNDS ?? 3));
 		for (const sizeMb of sizesMb) {
 			const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: sizeMb * MB } });
 			const fetchTimes: number[] = [];

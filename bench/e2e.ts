@@ -89,7 +89,7 @@ export async function benchEndToEnd(version: string, options: { deliveries: numb
 			}
 			const emailEntry = runData['Email the PDF']?.[0];
 			if (emailEntry?.startTime !== undefined && emailEntry.executionTime !== undefined) {
-				add('email node done → mail received and parsed', d.mailAt - (emailEntry.startTime + emailEntry.executionTime));
+				add('mail received and parsed, after the email node ended (negative: before n8n recorded its end)', d.mailAt - (emailEntry.startTime + emailEntry.executionTime));
 			}
 			add('execution started → stopped (n8n record)', stoppedAt - startedAt);
 		}

@@ -8,45 +8,51 @@
  */
 import { QueueCluster } from '../test/harness/queue';
 import { ensurePacked, fmt, keepingAlive, log, type Row } from './lib';
-import { setUpTrigger, setUpWebhookNode } from './targets';
+import { TARGETS, setUpTrigger, setUpWebhookNode, type TargetName } from './targets';
 import { alternate, load, type Pair } from './webhook';
 
-export async function benchQueue(version: string, options: { seconds: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
+export async function benchQueue(
+	version: string,
+	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
+): Promise<Row[]> {
 	ensurePacked();
 	const cluster = await QueueCluster.start({ version, workers: 1, webhooks: 1, env: { ...options.env } });
-	let pair: Pair;
+	const half = Math.max(1, Math.round(options.seconds / 2));
+	const pairs: Array<{ name: TargetName; pair: Pair }> = [];
 	try {
 		const serving = cluster.webhooks[0];
-		const trigger = await setUpTrigger(cluster.main, 'pdfGorilla', serving);
 		const webhookNode = await setUpWebhookNode(cluster.main, serving);
-		const half = Math.max(1, Math.round(options.seconds / 2));
-		pair = await alternate(
-			async () => await load(trigger.url, trigger.body, trigger.headers, half),
-			async () => await load(webhookNode.url, trigger.body, trigger.headers, half),
-			{
-				ours: async () => await load(trigger.url, trigger.body, trigger.headers, 2),
-				baseline: async () => await load(webhookNode.url, trigger.body, trigger.headers, 2),
-			},
-		);
-		log(`queue mode (${options.label}): trigger ${fmt(pair.ours.rps)} accepted/s, Webhook node ${fmt(pair.baseline.rps)} accepted/s, ${pair.ours.failed} failed`);
+		for (const name of options.targets ?? (['pdfGorilla', 'reportFlow'] as TargetName[])) {
+			const trigger = await setUpTrigger(cluster.main, name, serving);
+			const pair = await alternate(
+				async () => await load(trigger.url, trigger.body, trigger.headers, half),
+				async () => await load(webhookNode.url, trigger.body, trigger.headers, half),
+				{
+					ours: async () => await load(trigger.url, trigger.body, trigger.headers, 2),
+					baseline: async () => await load(webhookNode.url, trigger.body, trigger.headers, 2),
+				},
+			);
+			log(`queue mode (${options.label}), ${trigger.label}: ${fmt(pair.ours.rps)} accepted/s, Webhook node ${fmt(pair.baseline.rps)} accepted/s, ${pair.ours.failed} failed`);
+			pairs.push({ name, pair });
+		}
 	} finally {
 		await keepingAlive(cluster.stop());
 	}
-	const accepted = (r: Pair['ours'], seconds: number) => r.total2xx / (2 * seconds);
-	const half = Math.max(1, Math.round(options.seconds / 2));
-	const ours = accepted(pair.ours, half);
-	const baseline = accepted(pair.baseline, half);
-	return [
-		{
-			benchmark: `Queue mode, one webhook process: PDF Gorilla Trigger webhooks accepted (n8n ${version}, ${options.label})`,
+	// Both runs of a side together: 2xx answers over their total time.
+	const accepted = (r: Pair['ours']) => r.total2xx / (2 * half);
+	return pairs.map(({ name, pair }) => {
+		const ours = accepted(pair.ours);
+		const baseline = accepted(pair.baseline);
+		return {
+			benchmark: `Queue mode, one webhook process: ${TARGETS[name].label} [${TARGETS[name].verification}] webhooks accepted (n8n ${version}, ${options.label})`,
 			ours: `${fmt(ours)} /s (p99 ${fmt(pair.ours.p99, 0)} ms)`,
 			baseline: `${fmt(baseline)} /s (Webhook node, p99 ${fmt(pair.baseline.p99, 0)} ms)`,
 			ratio: ours / baseline,
 			goal: '≥ 0.97',
 			met: ours / baseline >= 0.97 && pair.ours.failed === 0,
 			note: pair.ours.failed ? `${pair.ours.failed} requests failed` : undefined,
-		},
-	];
+		};
+	});
 }
 
 if (require.main === module) {
