@@ -398,8 +398,8 @@ export class N8nInstance {
 	}
 
 	/** Starts the same process again (same user folder, database and port). */
-	async restart(): Promise<void> {
-		await this.stop();
+	async restart(graceMs?: number): Promise<void> {
+		await this.stop(graceMs);
 		this.child = spawnN8n(this.version, this.args, this.env, this.logPath);
 		if (this.args[0] !== 'worker') await this.waitForReady();
 	}

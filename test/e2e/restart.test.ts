@@ -1,0 +1,113 @@
+/**
+ * n8n restarted while deliveries arrive: DocGenLab keeps sending "document generated" events
+ * to the DocGenLab email example and retries failed deliveries as its documentation says
+ * (after 1, 5 and 15 minutes; here seconds). n8n is stopped and started again in the middle
+ * of it. Every event must end up executed exactly once and emailed exactly once; the one
+ * exception is n8n 1.x's own: it answers 200 before storing the execution, so an event that
+ * arrives while it shuts down can be dropped after the answer (counted from its log, listed).
+ */
+import { join } from 'node:path';
+
+import { prepareExample } from '../harness/examples';
+import { delay } from '../harness/processes';
+import { SmtpSink } from '../harness/smtp';
+import { isV1, repoRoot, versionsUnderTest } from '../harness/versions';
+import { createTestCa, type ServiceName } from '../providers';
+import { itemsOf, useStack } from './support';
+
+const EVENTS = 60;
+/** DocGenLab's schedule (1, 5 and 15 minutes), a second per minute. */
+const RETRY_DELAYS_MS = [1000, 5000, 15_000];
+
+describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (version) => {
+	const stack = useStack(version, { fake: { publicHost: 'localhost' } });
+	let smtp: SmtpSink;
+	let workflowId: string;
+	let hook: string;
+
+	beforeAll(async () => {
+		const { n8n, fake } = stack;
+		await createTestCa(join(repoRoot, '.cache', 'test-ca'));
+		smtp = await SmtpSink.start();
+		const api = (service: ServiceName) => `${fake.origin}${new URL(fake.baseUrl(service)).pathname}`;
+		const credentials = {
+			smtp: { id: await n8n.createCredential({ name: 'SMTP', type: 'smtp', data: smtp.credentialData() }), name: 'SMTP' },
+			docGenLabApi: {
+				id: await n8n.createCredential({ name: 'DocGenLab', type: 'docGenLabApi', data: { apiKey: fake.credentials.docgenlab.apiKey, baseUrl: api('docgenlab') } }),
+				name: 'DocGenLab',
+			},
+		};
+		const { workflow, webhookId } = prepareExample('docgenlab-email-pdf.json', { version, credentials, fakeHost: `localhost:${fake.port}` });
+		workflowId = await n8n.createWorkflow(workflow);
+		hook = n8n.webhookUrl(webhookId);
+		await n8n.waitForWebhook(hook);
+	});
+
+	afterAll(async () => {
+		await smtp?.close();
+	});
+
+	test('every event is executed and emailed exactly once', async () => {
+		const { n8n, fake } = stack;
+		const started = Date.now();
+		const jobIds = Array.from({ length: EVENTS }, (_, i) => `dgl-restart-${i}`);
+		const sending = jobIds.map(async (jobId, i) => {
+			await delay(i * 500);
+			const payload = fake.examplePayloads.docgenlab.generated({ job_id: jobId }, { sizeBytes: 40_000 });
+			// Like the fake DocGenLab's own sender: anything but a 2xx is a failed delivery.
+			await fake.webhooks.dispatch('docgenlab', hook, payload, {}, { delaysMs: RETRY_DELAYS_MS, retryIf: (s) => s === undefined || s < 200 || s >= 300 });
+		});
+		await delay(2000);
+		const restartedAt = Date.now();
+		// n8n's own graceful shutdown (it keeps answering until it exits), then a fresh start.
+		await n8n.restart(60_000);
+		const downMs = Date.now() - restartedAt;
+		await Promise.all(sending);
+
+		const attempts = fake.webhooks.list({ service: 'docgenlab', url: hook });
+		const finalAttempt = new Map<string, (typeof attempts)[number]>();
+		for (const attempt of attempts) finalAttempt.set((attempt.payload as { job_id: string }).job_id, attempt);
+		const statusCounts: Record<string, number> = {};
+		for (const a of attempts) statusCounts[String(a.status ?? a.error)] = (statusCounts[String(a.status ?? a.error)] ?? 0) + 1;
+		const retried = attempts.filter((a) => a.attempt > 1);
+		process.stderr.write(
+			`[restart] n8n ${version}: ${EVENTS} events, ${attempts.length} delivery attempts (${retried.length} retries, ` +
+				`${attempts.filter((a) => a.status === undefined).length} refused or cut while n8n was down for ${(downMs / 1000).toFixed(1)} s); ` +
+				`answers ${JSON.stringify(statusCounts)}\n`,
+		);
+
+		await delay(5000);
+		const executions = await n8n.waitForExecutions(workflowId, EVENTS - (isV1(version) ? (n8n.log().match(/There was a problem executing the workflow/g) ?? []).length : 0), { includeData: true, timeoutMs: 120_000 });
+		const executedJobs = new Set(executions.map((e) => itemsOf(e, 'DocGenLab Trigger')[0]?.json.jobId));
+		await smtp.waitFor(executedJobs.size, 60_000).catch(() => undefined);
+		await delay(3000);
+
+		process.stderr.write(`[restart] n8n ${version}: ${executions.length} executions, ${smtp.messages.length} emails; all done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+		const executionsPerJob = new Map<string, number>();
+		// n8n 1.x answers a webhook before it stores the execution; one that arrives while it
+		// shuts down gets 200 and is then dropped ("There was a problem executing the workflow").
+		const droppedByN8n = isV1(version) ? (n8n.log().match(/There was a problem executing the workflow/g) ?? []).length : 0;
+		for (const execution of executions) {
+			const jobId = itemsOf(execution, 'DocGenLab Trigger')[0]?.json.jobId as string;
+			executionsPerJob.set(jobId, (executionsPerJob.get(jobId) ?? 0) + 1);
+		}
+		const emailsPerJob = new Map<string, number>();
+		for (const mail of smtp.messages) {
+			const jobId = /Document (\S+) is ready/.exec(mail.parsed.subject ?? '')?.[1] ?? '?';
+			emailsPerJob.set(jobId, (emailsPerJob.get(jobId) ?? 0) + 1);
+		}
+		expect(retried.length).toBeGreaterThan(0);
+		expect(jobIds.filter((id) => finalAttempt.get(id)?.status !== 200)).toEqual([]);
+		// n8n 1.x can also leave an execution it was running at shutdown as 'crashed' on restart.
+		const crashed = executions.filter((e) => isV1(version) && e.status === 'crashed');
+		expect(executions.filter((e) => e.status !== 'success' && !crashed.includes(e)).map((e) => `${e.id}: ${e.status}`)).toEqual([]);
+		const crashedJobs = crashed.map((e) => itemsOf(e, 'DocGenLab Trigger')[0]?.json.jobId as string);
+		if (crashed.length) process.stderr.write(`[restart] n8n ${version}: crashed by n8n at shutdown: ${crashedJobs.join(', ')}\n`);
+		const lost = jobIds.filter((id) => !executionsPerJob.has(id));
+		if (lost.length) process.stderr.write(`[restart] n8n ${version}: accepted but dropped by n8n while shutting down: ${lost.join(', ')}\n`);
+		expect(lost.length).toBeLessThanOrEqual(droppedByN8n);
+		expect(jobIds.filter((id) => (executionsPerJob.get(id) ?? 0) > 1).map((id) => `${id}: ${executionsPerJob.get(id)} executions`)).toEqual([]);
+		expect(jobIds.filter((id) => (emailsPerJob.get(id) ?? 0) > 1)).toEqual([]);
+		expect(jobIds.filter((id) => !lost.includes(id) && !crashedJobs.includes(id) && emailsPerJob.get(id) !== 1).map((id) => `${id}: ${emailsPerJob.get(id) ?? 0} emails`)).toEqual([]);
+	});
+});
