@@ -98,11 +98,6 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 		}
 		expect(retried.length).toBeGreaterThan(0);
 		expect(jobIds.filter((id) => finalAttempt.get(id)?.status !== 200)).toEqual([]);
-		expect(jobIds.filter((id) => (executionsPerJob.get(id) ?? 0) > 1).map((id) => `${id}: ${executionsPerJob.get(id)} executions`)).toEqual([]);
-		expect(jobIds.filter((id) => (emailsPerJob.get(id) ?? 0) > 1)).toEqual([]);
-		expect(jobIds.filter((id) => !lost.includes(id) && !crashedJobs.includes(id) && emailsPerJob.get(id) !== 1).map((id) => `${id}: ${emailsPerJob.get(id) ?? 0} emails`)).toEqual([]);
-	});
-});
 		// n8n 1.x can also leave an execution it was running at shutdown as 'crashed' on restart.
 		const crashed = executions.filter((e) => isV1(version) && e.status === 'crashed');
 		expect(executions.filter((e) => e.status !== 'success' && !crashed.includes(e)).map((e) => `${e.id}: ${e.status}`)).toEqual([]);
@@ -110,4 +105,11 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 		if (crashed.length) process.stderr.write(`[restart] n8n ${version}: crashed by n8n at shutdown: ${crashedJobs.join(', ')}\n`);
 		const lost = jobIds.filter((id) => !executionsPerJob.has(id));
 		if (lost.length) process.stderr.write(`[restart] n8n ${version}: accepted but dropped by n8n while shutting down: ${lost.join(', ')}\n`);
-		expect(lost.length).toBeLessThanOrEqual(droppedByN8n + crashed.length);
+		// An execution n8n 1.x leaves crashed at shutdown may carry no trigger data at all.
+		const crashedAtShutdown = isV1(version) ? executions.filter((e) => e.status === 'crashed').length : 0;
+		expect(lost.length).toBeLessThanOrEqual(droppedByN8n + crashedAtShutdown);
+		expect(jobIds.filter((id) => (executionsPerJob.get(id) ?? 0) > 1).map((id) => `${id}: ${executionsPerJob.get(id)} executions`)).toEqual([]);
+		expect(jobIds.filter((id) => (emailsPerJob.get(id) ?? 0) > 1)).toEqual([]);
+		expect(jobIds.filter((id) => !lost.includes(id) && !crashedJobs.includes(id) && emailsPerJob.get(id) !== 1).map((id) => `${id}: ${emailsPerJob.get(id) ?? 0} emails`)).toEqual([]);
+	});
+});
