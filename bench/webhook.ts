@@ -99,7 +99,7 @@ export function pairRows(name: string, pair: Pair, baselineLabel: string, goals 
 }
 
 /** n8n's Webhook node with Header Auth: n8n's own way to check a shared secret, the like-for-like control for PDF-Sign. */
-export async function setUpWebhookNodeWithHeaderAuth(n8n: N8nInstance, headerName: string, secret: string): Promise<string> {
+export async function setUpWebhookNodeWithHeaderAuth(n8n: N8nInstance, headerName: string, secret: string, serving: N8nInstance = n8n): Promise<string> {
 	const credentialId = await n8n.createCredential({ name: 'bench header auth', type: 'httpHeaderAuth', data: { name: headerName, value: secret } });
 	const hook = newWebhookId();
 	const path = `bench-auth-${hook}`;
@@ -113,8 +113,8 @@ export async function setUpWebhookNodeWithHeaderAuth(n8n: N8nInstance, headerNam
 			},
 		]),
 	);
-	const url = `${n8n.baseUrl}/webhook/${path}`;
-	await n8n.waitForWebhook(url);
+	const url = `${serving.baseUrl}/webhook/${path}`;
+	await serving.waitForWebhook(url);
 	return url;
 }
 
