@@ -49,3 +49,14 @@ export function requiredString(ctx: IExecuteFunctions, name: string, label: stri
 	}
 	return text;
 }
+
+/**
+ * A promise's outcome as a value, so a caller can tell an expected failure (a known race, a
+ * 404 meaning "not yet") from a real one and pass the real one on unchanged.
+ */
+export async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	return await promise.then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
+}

@@ -14,6 +14,8 @@
  */
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
+import { settle } from './execute';
+
 /** 10,000 events, each stored as its key and its owner mark (see claimOnce). */
 const CLAIMS = { mode: 'entries' as const, maxEntries: 20_000 };
 
@@ -58,14 +60,6 @@ async function oneAtATime<T>(workflowKey: string, work: () => Promise<T>): Promi
 	} finally {
 		if (claimChains.get(workflowKey) === tail) claimChains.delete(workflowKey);
 	}
-}
-
-/** The helper's outcome as a value, so a known race can be told from a real failure. */
-async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-	return await promise.then(
-		(value) => ({ value }),
-		(error: unknown) => ({ error }),
-	);
 }
 
 async function tryLock(ctx: IExecuteFunctions): Promise<boolean> {

@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString } from '../../core/actions/execute';
+import { forEachItem, requiredString, settle } from '../../core/actions/execute';
 import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../core/actions/policy';
@@ -666,10 +666,7 @@ async function generateAsync(
 
 /** The value, or undefined when ReportFlow answered 404 (the files are not ready yet). */
 async function unlessNotReady<T>(attempt: Promise<T>): Promise<T | undefined> {
-	const outcome = await attempt.then(
-		(value) => ({ value }),
-		(error: unknown) => ({ error }),
-	);
+	const outcome = await settle(attempt);
 	if ('value' in outcome) return outcome.value;
 	if ((outcome.error as { httpCode?: string }).httpCode === '404') return undefined;
 	throw outcome.error;
