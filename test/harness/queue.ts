@@ -26,7 +26,6 @@ export class QueueCluster {
 		readonly main: N8nInstance,
 		readonly workers: N8nInstance[],
 		readonly webhooks: N8nInstance[],
-		private readonly env: Record<string, string | undefined>,
 	) {}
 
 	static async start(options: QueueOptions): Promise<QueueCluster> {
@@ -74,7 +73,7 @@ export class QueueCluster {
 					return webhook;
 				}),
 			);
-			return new QueueCluster(options.version, postgres, redis, main, workers, webhooks, env);
+			return new QueueCluster(options.version, postgres, redis, main, workers, webhooks);
 		} catch (error) {
 			await Promise.all(started.map(async (p) => await p.stop(5000)));
 			await postgres.stop();
@@ -86,21 +85,6 @@ export class QueueCluster {
 	/** Production webhook URL on webhook process `index`. */
 	webhookUrl(webhookId: string, index = 0, path = 'webhook'): string {
 		return this.webhooks[index].webhookUrl(webhookId, path);
-	}
-
-	/** Starts another worker (e.g. after killing one). */
-	async addWorker(label: string): Promise<N8nInstance> {
-		const worker = await N8nInstance.start({
-			version: this.version,
-			command: 'worker',
-			label,
-			env: await workerEnv(this.env),
-			args: ['--concurrency=10'],
-			waitForReady: false,
-		});
-		this.workers.push(worker);
-		await waitForLog(worker, WORKER_READY);
-		return worker;
 	}
 
 	/** Starts a (killed) worker's process again, same user folder and settings. */
