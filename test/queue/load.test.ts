@@ -294,8 +294,8 @@ describe.each(versionsUnderTest())('queue mode under load on n8n %s', (version) 
 		}
 
 		const accepted = deliveries.filter((d) => d.started);
-		const crashed = executions.filter((e) => e.status === 'crashed' || (e.status === 'error' && e.stoppedAt !== null));
-		const detailed = await withData(crashed);
+		const endedBadly = executions.filter((e) => e.status === 'crashed' || (e.status === 'error' && e.stoppedAt !== null));
+		const detailed = await withData(endedBadly);
 		// n8n's own crash markers: 'crashed', or (2.x) a job the dead worker held, failed as stalled.
 		const killedByN8n = (e: ExecutionSummary) => e.status === 'crashed' || STALLED_JOB.test(e.data?.resultData.error?.message ?? '');
 		const failed = [...executions.filter((e) => !['success', 'crashed', 'error'].includes(e.status)), ...detailed.filter((e) => !killedByN8n(e))];
