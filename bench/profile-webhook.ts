@@ -8,7 +8,6 @@
  *   npx tsx bench/profile-webhook.ts webhookNode    # n8n's own Webhook node
  *   PROFILE_ENV=N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true npx tsx bench/profile-webhook.ts pdfGorilla
  */
-import autocannon from 'autocannon';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { join } from 'node:path';
 import { N8nInstance } from '../test/harness/n8n';
 import { ensurePacked, log, nowUs } from './lib';
 import { TARGETS, setUpTarget, type TargetName } from './targets';
+import { load } from './webhook';
 
 interface ProfileNode {
 	id: number;
@@ -99,12 +99,12 @@ export async function profileWebhook(target: TargetName | 'webhookNode', seconds
 	let window: [number, number] = [0, 0];
 	try {
 		const t = await setUpTarget(n8n, target);
-		await autocannon({ url: t.url, method: 'POST', body: t.body, headers: t.headers, connections: 10, duration: 2 });
+		await load(t.url, t.body, t.headers, 2);
 		const started = nowUs();
-		const result = await autocannon({ url: t.url, method: 'POST', body: t.body, headers: t.headers, connections: 10, duration: seconds });
+		const result = await load(t.url, t.body, t.headers, seconds);
 		window = [started, nowUs()];
-		requests = result.requests.total;
-		log(`${target}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`);
+		requests = result.requests;
+		log(`${target}: ${result.rps} req/s, p99 ${result.p99} ms, ${result.failed} failed`);
 	} finally {
 		await n8n.stop(60_000);
 	}

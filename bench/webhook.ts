@@ -21,6 +21,8 @@ export interface LoadResult {
 	/** Requests that did not get a 2xx, and socket errors. */
 	failed: number;
 	total2xx: number;
+	/** Every request sent in the measured time. */
+	requests: number;
 }
 
 export const CONNECTIONS = 10;
@@ -40,6 +42,7 @@ export async function load(url: string, body: string, headers: Record<string, st
 		p99: result.latency.p99,
 		failed: result.non2xx + result.errors + result.timeouts,
 		total2xx: result['2xx'],
+		requests: result.requests.total,
 	};
 }
 
@@ -70,6 +73,7 @@ export async function alternate(
 		p99: mean([a.p99, b.p99]),
 		failed: a.failed + b.failed,
 		total2xx: a.total2xx + b.total2xx,
+		requests: a.requests + b.requests,
 	});
 	return { ours: combine(o1, o2), baseline: combine(b1, b2) };
 }
