@@ -140,7 +140,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 	let headers = call.headers ?? {};
 	for (let hop = 0; ; hop++) {
 		const policy = policyFor(call, url);
-		await checkBeforeConnecting(ctx, url, policy);
+		const checkedByN8n = await checkBeforeConnecting(ctx, url, policy);
 		const authenticated = isApiUrl(url, call.api);
 		const options: IHttpRequestOptions = {
 			method,
@@ -149,7 +149,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 			body,
 			json: body !== undefined,
 			headers: {
-				// An uncompressed body stays n8n's IncomingMessage, whose socket tells us where we connected.
+				// An uncompressed body stays n8n 1.x's IncomingMessage, whose socket tells us where we connected.
 				'accept-encoding': 'identity',
 				...headers,
 			},
@@ -163,8 +163,9 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, call.api!.credentialType, options)
 			: await ctx.helpers.httpRequest(options)) as { statusCode: number; headers: OpenResponse['headers']; body: ResponseStream };
 
-		const connectedTo = response.body?.socket?.remoteAddress;
-		const refused = checkConnectedAddress(connectedTo, policy);
+		// n8n 2.x hands the body over through a wrapper stream without the socket; there its egress
+		// filter (which honours the admin's N8N_SSRF_* settings) is the check, and it already ran.
+		const refused = checkedByN8n ? undefined : checkConnectedAddress(response.body?.socket?.remoteAddress, policy);
 		if (refused) {
 			response.body?.destroy();
 			throw new PolicyFailure(refused);
@@ -220,19 +221,21 @@ function policyFor(call: HttpCall, target: string | URL): UrlPolicy {
  * n8n 2.x offers its egress filter, which resolves the host name and checks every address
  * before we connect; n8n 1.x does not, and there the connected-address check after connect
  * is the guard (the request line has then reached the address, but no credential has).
+ * True when n8n's filter made the decision.
  */
-async function checkBeforeConnecting(ctx: IExecuteFunctions, url: URL, policy: UrlPolicy): Promise<void> {
-	if (policy.allowPrivateNetwork) return;
+async function checkBeforeConnecting(ctx: IExecuteFunctions, url: URL, policy: UrlPolicy): Promise<boolean> {
+	if (policy.allowPrivateNetwork) return false;
 	const helpers = ctx.helpers as IExecuteFunctions['helpers'] & {
 		getSecureEgressFilter?: (mode: 'enforced') => { validateUrl(url: URL): Promise<{ ok: boolean; error?: Error }> };
 	};
-	if (typeof helpers.getSecureEgressFilter !== 'function') return;
+	if (typeof helpers.getSecureEgressFilter !== 'function') return false;
 	const verdict = await helpers.getSecureEgressFilter('enforced').validateUrl(url);
 	if (!verdict.ok) {
 		throw new PolicyFailure(
 			`${redactUrl(url)} resolves to an address that is not on the public internet. If this is a self-hosted service on your own network, turn on Allow Private Network.`,
 		);
 	}
+	return true;
 }
 
 function resolveLocation(location: string, base: URL): URL | undefined {

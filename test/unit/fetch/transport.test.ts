@@ -308,6 +308,14 @@ describe("n8n 2.x's egress filter", () => {
 		expect(env.validateUrl).not.toHaveBeenCalled();
 	});
 
+	it("decides alone: n8n 2.x's body has no socket, and an address it approved is not refused again", async () => {
+		const noSocket = await fetchFinal([{ status: 200, body: 'v2', remoteAddress: null }], {}, { egressFilter: () => ({ ok: true }) });
+		await expect(noSocket.promise).resolves.toMatchObject({ body: 'v2' });
+		// e.g. a range the admin allowed with N8N_SSRF_ALLOWED_IP_RANGES
+		const allowedByAdmin = await fetchFinal([{ status: 200, body: 'lan', remoteAddress: PRIVATE_ADDRESS }], {}, { egressFilter: () => ({ ok: true }) });
+		await expect(allowedByAdmin.promise).resolves.toMatchObject({ body: 'lan' });
+	});
+
 	it('is not needed on n8n 1.x, where helpers has no getSecureEgressFilter', async () => {
 		const { env, promise } = await fetchFinal([{ status: 200, body: 'v1' }]);
 		expect('getSecureEgressFilter' in env.ctx.helpers).toBe(false);
