@@ -84,15 +84,3 @@ export function log(message: string): void {
 	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-/**
- * Awaits `work` with the event loop held open. The harness unrefs the processes it starts, so
- * a script (unlike jest) can run out of things to wait for while it stops them.
- */
-export async function keepingAlive<T>(work: Promise<T>): Promise<T> {
-	const timer = setInterval(() => undefined, 1000);
-	try {
-		return await work;
-	} finally {
-		clearInterval(timer);
-	}
-}

@@ -8,7 +8,7 @@
  * which hits whichever side comes next.
  */
 import { QueueCluster } from '../test/harness/queue';
-import { ensurePacked, fmt, keepingAlive, log, type Row } from './lib';
+import { ensurePacked, fmt, log, type Row } from './lib';
 import { TARGETS, setUpTrigger, setUpWebhookNode, type TargetName } from './targets';
 import { alternate, load, setUpWebhookNodeWithHeaderAuth, type Pair } from './webhook';
 
@@ -50,7 +50,7 @@ export async function benchQueue(
 		);
 		log(`queue mode (${options.label}), PDF-Sign vs Webhook node + Header Auth: ${fmt(control.ours.rps)} vs ${fmt(control.baseline.rps)} accepted/s`);
 	} finally {
-		await keepingAlive(cluster.stop());
+		await cluster.stop();
 	}
 	// Both runs of a side together: 2xx answers over their total time.
 	const accepted = (r: Pair['ours']) => r.total2xx / (2 * half);

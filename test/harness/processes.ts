@@ -17,6 +17,20 @@ export function PID_FILE_APPEND(pid: number | undefined): void {
 	appendFileSync(PID_FILE, `${pid}\n`);
 }
 
+/**
+ * Awaits `work` with the event loop held open. The harness unrefs the processes it starts, so
+ * a script (unlike jest) can run out of things to wait for while it stops them, and exit with
+ * PostgreSQL or Redis still running.
+ */
+export async function keepingAlive<T>(work: Promise<T>): Promise<T> {
+	const timer = setInterval(() => undefined, 1000);
+	try {
+		return await work;
+	} finally {
+		clearInterval(timer);
+	}
+}
+
 export function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }

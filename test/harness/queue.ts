@@ -6,7 +6,7 @@
  */
 import { N8nInstance } from './n8n';
 import { freePort } from './ports';
-import { delay } from './processes';
+import { delay, keepingAlive } from './processes';
 import { startPostgres, startRedis, type Postgres, type Redis } from './services';
 import type { N8nVersion } from './versions';
 
@@ -75,9 +75,13 @@ export class QueueCluster {
 			);
 			return new QueueCluster(options.version, postgres, redis, main, workers, webhooks);
 		} catch (error) {
-			await Promise.all(started.map(async (p) => await p.stop(5000)));
-			await postgres.stop();
-			await redis.stop();
+			await keepingAlive(
+				(async () => {
+					await Promise.all(started.map(async (p) => await p.stop(5000)));
+					await postgres.stop();
+					await redis.stop();
+				})(),
+			);
 			throw error;
 		}
 	}
@@ -104,9 +108,13 @@ export class QueueCluster {
 	}
 
 	async stop(): Promise<void> {
-		await Promise.all([...this.webhooks, ...this.workers, this.main].map(async (p) => await p.stop(20_000)));
-		await this.postgres.stop();
-		await this.redis.stop();
+		await keepingAlive(
+			(async () => {
+				await Promise.all([...this.webhooks, ...this.workers, this.main].map(async (p) => await p.stop(20_000)));
+				await this.postgres.stop();
+				await this.redis.stop();
+			})(),
+		);
 	}
 }
 
