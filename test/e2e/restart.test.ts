@@ -101,7 +101,10 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 		const crashed = executions.filter((e) => isV1(version) && e.status === 'crashed');
 		expect(executions.filter((e) => e.status !== 'success' && !crashed.includes(e)).map((e) => `${e.id}: ${e.status}`)).toEqual([]);
 		const crashedJobs = crashed.map(jobOf);
-		if (crashed.length) process.stderr.write(`[restart] n8n ${version}: crashed by n8n at shutdown: ${crashedJobs.join(', ')}\n`);
+		if (crashed.length) {
+			const named = crashedJobs.map((job, i) => job ?? `execution ${crashed[i].id} (n8n kept no trigger data)`);
+			process.stderr.write(`[restart] n8n ${version}: crashed by n8n at shutdown: ${named.join(', ')}\n`);
+		}
 		const lost = jobIds.filter((id) => !executionsPerJob.has(id));
 		if (lost.length) process.stderr.write(`[restart] n8n ${version}: accepted but dropped by n8n while shutting down: ${lost.join(', ')}\n`);
 		// An execution n8n 1.x leaves crashed at shutdown may carry no trigger data at all.
