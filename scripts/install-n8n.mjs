@@ -3,8 +3,13 @@
 // benchmarks and `npm start` share one copy. Offline-safe: scripts are skipped at
 // install time (n8n's optional Kafka module downloads zlib), then sqlite3 is rebuilt
 // against the Node that will run that n8n.
+//
+// Every package in n8n's tree is pinned by scripts/n8n-locks/<version>.json: n8n's own
+// dependency ranges resolve to whatever the registry has that day, and a day came when one
+// of them named a version the registry did not have. `--update-lock <version>` resolves
+// afresh and rewrites the lock (for adding or moving a version).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +22,8 @@ export const cacheRoot = process.env.N8N_CACHE_DIR || join(repoRoot, '.cache', '
  * unreachable xlsx tarball, so the registry's API-compatible 0.18.5 overrides it.
  */
 export const N8N_VERSIONS = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'n8n-versions.json'), 'utf8'));
+
+const locksDir = join(dirname(fileURLToPath(import.meta.url)), 'n8n-locks');
 
 export function n8nDir(version) {
 	return join(cacheRoot, version);
@@ -34,13 +41,16 @@ function run(cmd, args, opts) {
 	if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status}) in ${opts.cwd}`);
 }
 
-export function installN8n(version) {
+export function installN8n(version, { updateLock = false } = {}) {
 	const spec = N8N_VERSIONS[version];
 	if (!spec) throw new Error(`Unsupported n8n version ${version}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
 	const dir = n8nDir(version);
+	const lock = join(locksDir, `${version}.json`);
 	const marker = join(dir, '.installed');
 	const wanted = JSON.stringify(spec);
-	if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return dir;
+	// The package-lock.json left in the folder records what was installed there.
+	const installed = existsSync(marker) && readFileSync(marker, 'utf8') === wanted && sameContent(lock, join(dir, 'package-lock.json'));
+	if (!updateLock && installed) return dir;
 
 	mkdirSync(dir, { recursive: true });
 	const dependencies = { n8n: version };
@@ -54,7 +64,20 @@ export function installN8n(version) {
 	);
 	console.error(`[install-n8n] installing n8n ${version} into ${dir} (several minutes on first run)`);
 	const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-	run('npm', ['install', '--ignore-scripts', '--no-package-lock', '--loglevel=error'], { cwd: dir, env });
+	if (updateLock || !existsSync(lock)) {
+		rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+		rmSync(join(dir, 'package-lock.json'), { force: true });
+		run('npm', ['install', '--ignore-scripts', '--loglevel=error'], { cwd: dir, env });
+		mkdirSync(locksDir, { recursive: true });
+		copyFileSync(join(dir, 'package-lock.json'), lock);
+		console.error(`[install-n8n] wrote ${lock}; commit it`);
+	} else {
+		// Not `npm ci`: the registry lacks other platforms' builds of some optional packages, so
+		// the lock cannot list them and npm ci would call it out of sync. npm install with the
+		// lock installs exactly the locked versions and (--no-save) leaves the lock as it is.
+		copyFileSync(lock, join(dir, 'package-lock.json'));
+		run('npm', ['install', '--ignore-scripts', '--no-save', '--loglevel=error'], { cwd: dir, env });
+	}
 
 	const binDir = nodeBinDir(version);
 	const rebuildEnv = binDir
@@ -65,7 +88,14 @@ export function installN8n(version) {
 	return dir;
 }
 
+function sameContent(a, b) {
+	return existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	const versions = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(N8N_VERSIONS);
-	for (const v of versions) console.log(installN8n(v));
+	const args = process.argv.slice(2);
+	const updateLock = args.includes('--update-lock');
+	const named = args.filter((a) => a !== '--update-lock');
+	const versions = named.length ? named : Object.keys(N8N_VERSIONS);
+	for (const v of versions) console.log(installN8n(v, { updateLock }));
 }
