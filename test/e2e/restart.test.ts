@@ -2,9 +2,12 @@
  * n8n restarted while deliveries arrive: DocGenLab keeps sending "document generated" events
  * to the DocGenLab email example and retries failed deliveries as its documentation says
  * (after 1, 5 and 15 minutes; here seconds). n8n is stopped and started again in the middle
- * of it. Every event must end up executed exactly once and emailed exactly once; the one
- * exception is n8n 1.x's own: it answers 200 before storing the execution, so an event that
- * arrives while it shuts down can be dropped after the answer (counted from its log, listed).
+ * of it. Every event must end up emailed exactly once and executed exactly once, with two
+ * exceptions of n8n's own, each listed: n8n 1.x answers 200 before storing the execution, so an
+ * event that arrives while it shuts down can be dropped after the answer (counted from its
+ * log); and n8n can start an execution yet answer the delivery with a 5xx or cut it while it
+ * shuts down, so DocGenLab rightly retries and the event runs twice. Then Skip Already
+ * Processed in the example's download must keep it to one email.
  */
 import { join } from 'node:path';
 
@@ -109,7 +112,15 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 		if (lost.length) process.stderr.write(`[restart] n8n ${version}: accepted but dropped by n8n while shutting down: ${lost.join(', ')}\n`);
 		// An execution n8n 1.x leaves crashed at shutdown may carry no trigger data at all.
 		expect(lost.length).toBeLessThanOrEqual(droppedByN8n + crashed.length);
-		expect(jobIds.filter((id) => (executionsPerJob.get(id) ?? 0) > 1).map((id) => `${id}: ${executionsPerJob.get(id)} executions`)).toEqual([]);
+		const jobOfAttempt = (attempt: (typeof attempts)[number]) => (attempt.payload as { job_id: string }).job_id;
+		const failedAfterStarting = new Set(
+			attempts.filter((a) => (a.status !== undefined ? a.status >= 500 : !/ECONNREFUSED/.test(String(a.error)))).map(jobOfAttempt),
+		);
+		const executedTwice = jobIds.filter((id) => (executionsPerJob.get(id) ?? 0) > 1);
+		if (executedTwice.length) {
+			process.stderr.write(`[restart] n8n ${version}: executed twice after n8n failed or cut the first delivery's answer (retried by DocGenLab): ${executedTwice.join(', ')}\n`);
+		}
+		expect(executedTwice.filter((id) => !failedAfterStarting.has(id)).map((id) => `${id}: ${executionsPerJob.get(id)} executions`)).toEqual([]);
 		expect(jobIds.filter((id) => (emailsPerJob.get(id) ?? 0) > 1)).toEqual([]);
 		expect(jobIds.filter((id) => !lost.includes(id) && !crashedJobs.includes(id) && emailsPerJob.get(id) !== 1).map((id) => `${id}: ${emailsPerJob.get(id) ?? 0} emails`)).toEqual([]);
 	});
