@@ -229,11 +229,13 @@ async function fillInput(scope: Locator | Page, name: string, value: string): Pr
 	check((await input.inputValue()) === value, `${name} did not take the value ${JSON.stringify(value)}`);
 }
 
+async function isSwitchOn(scope: Locator | Page, name: string): Promise<boolean> {
+	return (await scope.getByTestId(`parameter-input-${name}`).locator('.el-switch input').getAttribute('aria-checked')) === 'true';
+}
+
 async function setSwitch(scope: Locator | Page, name: string, on: boolean): Promise<void> {
-	const control = scope.getByTestId(`parameter-input-${name}`).locator('.el-switch');
-	const state = async () => (await control.locator('input').getAttribute('aria-checked')) === 'true';
-	if ((await state()) !== on) await control.click();
-	check((await state()) === on, `the ${name} switch did not turn ${on ? 'on' : 'off'}`);
+	if ((await isSwitchOn(scope, name)) !== on) await scope.getByTestId(`parameter-input-${name}`).locator('.el-switch').click();
+	check((await isSwitchOn(scope, name)) === on, `the ${name} switch did not turn ${on ? 'on' : 'off'}`);
 }
 
 /** Picks an option of the element-plus dropdown that is open now (options may carry a description line). */
@@ -453,15 +455,11 @@ async function main(): Promise<void> {
 		let trigger = '';
 		await step('README 2: PDF Gorilla Trigger, all events, Production URL', async () => {
 			await p.getByTestId('canvas-plus-button').click();
-			// The trigger list shows it as "PDF Gorilla" with one entry per event; each sets Events to that one event.
-			trigger = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', 'On job completed');
+			// The trigger offers one "On new … event" entry, which keeps all event types selected.
+			trigger = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', 'On new PDF Gorilla event');
 			await ensureCredential(p, 'PDF Gorilla account');
-			const events = p.getByTestId('parameter-input-events');
-			await events.click();
-			for (const event of ['Job Failed', 'Job Canceled']) if (!(await events.innerText()).includes(event)) await pickOption(p, event);
-			await leaveField(p);
-			const shown = await events.innerText();
-			for (const event of ['Job Completed', 'Job Failed', 'Job Canceled']) check(shown.includes(event), `Events lacks ${event}: ${shown}`);
+			const shown = await p.getByTestId('parameter-input-events').innerText();
+			for (const event of ['Job Completed', 'Job Failed', 'Job Canceled']) check(shown.includes(event), `Event Types lacks ${event}: ${shown}`);
 			// "Webhook URLs" at the top of the panel is collapsed; the Production URL is its second tab.
 			const production = p.getByTestId('ndv').getByTestId('radio-button-production');
 			if (!(await production.isVisible())) await p.getByTestId('ndv').getByText('Webhook URLs', { exact: true }).click();
@@ -488,7 +486,7 @@ async function main(): Promise<void> {
 		await step('README 4: PDF Gorilla Download File, Skip Already Processed', async () => {
 			await closeNodePanel(p);
 			await addAfter(p, ifNode, 0);
-			download = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', /^Download a finished job/);
+			download = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', 'Download the PDF of a finished job');
 			await ensureCredential(p, 'PDF Gorilla account');
 			check((await p.getByTestId('parameter-input-resource').locator('input').inputValue()) === 'Job', 'Resource is not Job');
 			check((await p.getByTestId('parameter-input-operation').locator('input').inputValue()) === 'Download File', 'Operation is not Download File');
@@ -496,7 +494,7 @@ async function main(): Promise<void> {
 			check((await p.getByTestId('parameter-input-jobId').innerText()).includes('$json.jobId'), 'Job ID does not read $json.jobId');
 			check((await p.getByTestId('parameter-input-downloadUrl').innerText()).includes('$json.downloadUrl'), 'Download URL does not read $json.downloadUrl');
 			await addOption(p, 'Skip Already Processed');
-			await setSwitch(p, 'skipAlreadyProcessed', true);
+			check(await isSwitchOn(p, 'skipAlreadyProcessed'), 'Skip Already Processed is not on once added');
 		});
 
 		let email = '';

@@ -70,7 +70,8 @@ export function downloadProperties(show: NonNullable<IDisplayOptions['show']>): 
 					displayName: 'Skip Already Processed',
 					name: 'skipAlreadyProcessed',
 					type: 'boolean',
-					default: false,
+					// On as soon as it is added: adding the option is how users ask for it.
+					default: true,
 					description:
 						'Whether to output nothing for a file this workflow has already downloaded (remembered in n8n\'s database), so a repeated event does not email the same PDF twice',
 				},

@@ -118,7 +118,10 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			default: '',
 		},
 		{
-			displayName: 'Events',
+			// Not "Events": n8n's node creator turns a trigger property with that display name into
+			// one "On <event>" entry per option, each narrowing the filter to that single event. Under
+			// this name it offers one "On new <service> event" entry that keeps the default (all).
+			displayName: 'Event Types',
 			name: 'events',
 			type: 'multiOptions',
 			required: true,

@@ -58,7 +58,7 @@ export class Docflo implements INodeType {
 					{
 						name: 'Extract Fields',
 						value: 'extractFields',
-						action: 'Extract a document s fields',
+						action: 'Extract the fields of a document',
 						description:
 							'Turn the fields of a Docflo document (from a Docflo Trigger or Get Many) into clean items for a spreadsheet, without calling Docflo',
 					},

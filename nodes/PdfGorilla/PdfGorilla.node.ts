@@ -65,7 +65,7 @@ export class PdfGorilla implements INodeType {
 					{
 						name: 'Download File',
 						value: 'download',
-						action: 'Download a finished job s PDF',
+						action: 'Download the PDF of a finished job',
 						description: 'Download the PDF of a completed job, fetching a fresh link when the event\'s one has expired',
 					},
 					{ name: 'Get', value: 'get', action: 'Get a job', description: 'Get a job\'s status, fresh download URL and error' },
