@@ -74,6 +74,10 @@ async function main(): Promise<void> {
 		await page.screenshot({ path: join(OUT, 'workflow.png') });
 
 		await openNode(page, 'PDF Gorilla Trigger');
+		// Show where the Production URL to paste into PDF Gorilla is (collapsed by default).
+		await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs', { exact: true }).click();
+		await page.locator('[data-test-id="ndv"] [data-test-id="radio-button-production"]').click();
+		await page.waitForTimeout(500);
 		await page.screenshot({ path: join(OUT, 'trigger-panel.png') });
 		await page.keyboard.press('Escape');
 		await page.waitForTimeout(500);
@@ -83,8 +87,9 @@ async function main(): Promise<void> {
 		await page.keyboard.press('Escape');
 
 		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}/executions/${execution.id}`, { waitUntil: 'networkidle' });
-		await dismissPopups(page);
 		await page.waitForTimeout(3000);
+		// The checklist opens late on this page.
+		await dismissPopups(page);
 		await page.screenshot({ path: join(OUT, 'execution.png') });
 		process.stdout.write(`Screenshots written to ${OUT}\n`);
 	} finally {
@@ -104,8 +109,11 @@ async function openNode(page: Page, name: string): Promise<void> {
 /** First-run tours, checklists and banners hide the canvas. */
 async function dismissPopups(page: Page): Promise<void> {
 	await page.waitForTimeout(1000);
-	const checklist = page.getByText('Production Checklist').locator('xpath=..').locator('button, [role="button"], svg').last();
-	if (await checklist.isVisible().catch(() => false)) await checklist.click().catch(() => undefined);
+	// The checklist's close icon is the first control after its title.
+	const title = page.getByText('Production Checklist', { exact: true });
+	if (await title.isVisible().catch(() => false)) {
+		await title.locator('xpath=following::*[self::button or local-name()="svg"][1]').click().catch(() => undefined);
+	}
 	for (const selector of ['button:has-text("Got it")', 'button:has-text("Skip")']) {
 		const button = page.locator(selector).first();
 		if (await button.isVisible().catch(() => false)) await button.click().catch(() => undefined);
