@@ -8,6 +8,7 @@
  *   DB_TYPE=postgresdb DB_POSTGRESDB_*    use PostgreSQL instead of the embedded SQLite
  *   N8N_REIMPORT_EXAMPLES=1               import examples/ again (overwrites those workflows)
  *   N8N_LOCAL_DIR=/path                   where the local n8n keeps its data (default .n8n-local/<version>)
+ *   NODE_EXTRA_CA_CERTS=/path/ca.pem      a private CA for self-hosted services (passed on to n8n)
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -136,6 +137,8 @@ function passThroughEnvironment(): Record<string, string | undefined> {
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(DB_|N8N_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key) && !/^N8N_(VERSION|OWNER_|LOCAL_DIR)/.test(key)) passed[key] = value;
 	}
+	// The test suite's throwaway CA is never trusted here unless the caller asks for it.
+	passed.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
 	passed.N8N_LISTEN_ADDRESS ??= '0.0.0.0';
 	passed.N8N_HOST ??= 'localhost';
 	passed.WEBHOOK_URL ??= `http://localhost:${process.env.N8N_PORT ?? 5678}/`;

@@ -99,7 +99,7 @@ interface NpmStart {
 let npmChild: ChildProcess | undefined;
 
 /** `npm start` exactly as the README says, in a fresh folder on a free port. */
-async function npmStart(): Promise<NpmStart> {
+async function npmStart(trustedCaPath: string): Promise<NpmStart> {
 	const localDir = mkdtempSync(join(tmpdir(), 'walkthrough-n8n-'));
 	const port = await freePort();
 	// The user's shell settings for n8n or the test harness must not leak into a "fresh" n8n.
@@ -110,6 +110,8 @@ async function npmStart(): Promise<NpmStart> {
 		N8N_PORT: String(port),
 		// The fakes listen on loopback; an admin allows a LAN range the same way.
 		N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32,::1/128',
+		// The fakes' HTTPS is signed by the test CA; a private CA is trusted the same way.
+		NODE_EXTRA_CA_CERTS: trustedCaPath,
 		// Names start.ts's process-group file and pack folder, so teardown can find n8n.
 		E2E_RUN_ID: `walkthrough-${process.pid}`,
 	});
@@ -397,15 +399,14 @@ async function main(): Promise<void> {
 	let n8n: NpmStart | undefined;
 	let passed = false;
 	try {
-		// The test CA must exist before n8n starts: the harness hands it to n8n as NODE_EXTRA_CA_CERTS
-		// (n8nEnvironment → testCaCertPath), which is how n8n trusts the fake PDF Gorilla's HTTPS.
+		// npm start passes NODE_EXTRA_CA_CERTS on to n8n, which is how it trusts the fake PDF Gorilla's HTTPS.
 		const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 		fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 		smtp = await SmtpSink.start();
 		const services = { fake, smtp };
 
 		await step('npm start (fresh folder, free port)', async () => {
-			n8n = await npmStart();
+			n8n = await npmStart(ca.caCertPath);
 			log(`  editor ${n8n.editorUrl}, login ${n8n.login.email}, data in ${n8n.localDir}`);
 		});
 		const { editorUrl, login } = n8n!;
