@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 
 import { prepareExample } from '../harness/examples';
-import type { ExecutionSummary, N8nInstance } from '../harness/n8n';
+import { isFinished, type ExecutionSummary, type N8nInstance } from '../harness/n8n';
 import { delay } from '../harness/processes';
 import { SmtpSink } from '../harness/smtp';
 import { isV1, repoRoot, versionsUnderTest } from '../harness/versions';
@@ -28,7 +28,7 @@ async function settledExecutions(n8n: N8nInstance, workflowId: string, expected:
 	const deadline = Date.now() + 120_000;
 	for (;;) {
 		const all = await n8n.executions(workflowId, { includeData: true });
-		const finished = all.filter((e) => e.stoppedAt !== null && e.status !== 'running' && e.status !== 'new');
+		const finished = all.filter(isFinished);
 		if (finished.length !== previous) [previous, stableSince] = [finished.length, Date.now()];
 		const settled = Date.now() - stableSince >= 10_000 && finished.length === all.length;
 		if ((finished.length >= expected && finished.length === all.length) || settled || Date.now() > deadline) return finished;
@@ -84,10 +84,14 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 		await Promise.all(sending);
 
 		const attempts = fake.webhooks.list({ service: 'docgenlab', url: hook });
+		const jobOfAttempt = (attempt: (typeof attempts)[number]) => (attempt.payload as { job_id: string }).job_id;
 		const finalAttempt = new Map<string, (typeof attempts)[number]>();
-		for (const attempt of attempts) finalAttempt.set((attempt.payload as { job_id: string }).job_id, attempt);
+		for (const attempt of attempts) finalAttempt.set(jobOfAttempt(attempt), attempt);
 		const statusCounts: Record<string, number> = {};
-		for (const a of attempts) statusCounts[String(a.status ?? a.error)] = (statusCounts[String(a.status ?? a.error)] ?? 0) + 1;
+		for (const a of attempts) {
+			const answer = String(a.status ?? a.error);
+			statusCounts[answer] = (statusCounts[answer] ?? 0) + 1;
+		}
 		const retried = attempts.filter((a) => a.attempt > 1);
 		process.stderr.write(
 			`[restart] n8n ${version}: ${EVENTS} events, ${attempts.length} delivery attempts (${retried.length} retries, ` +
@@ -104,7 +108,10 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 
 		process.stderr.write(`[restart] n8n ${version}: ${executions.length} executions, ${smtp.messages.length} emails; all done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 		const executionsPerJob = new Map<string, number>();
-		for (const execution of executions) executionsPerJob.set(jobOf(execution), (executionsPerJob.get(jobOf(execution)) ?? 0) + 1);
+		for (const execution of executions) {
+			const job = jobOf(execution);
+			executionsPerJob.set(job, (executionsPerJob.get(job) ?? 0) + 1);
+		}
 		const emailsPerJob = new Map<string, number>();
 		for (const mail of smtp.messages) {
 			const jobId = /Document (\S+) is ready/.exec(mail.parsed.subject ?? '')?.[1] ?? '?';
@@ -129,7 +136,6 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 			return answer !== undefined && answer.time.getTime() >= restartedAt - 2000 && answer.time.getTime() <= restartedAt + downMs;
 		};
 		expect(lost.filter((id) => !(isV1(version) && answeredDuringShutdown(id)))).toEqual([]);
-		const jobOfAttempt = (attempt: (typeof attempts)[number]) => (attempt.payload as { job_id: string }).job_id;
 		const failedAfterStarting = new Set(
 			attempts.filter((a) => (a.status !== undefined ? a.status >= 500 : !/ECONNREFUSED/.test(String(a.error)))).map(jobOfAttempt),
 		);

@@ -334,7 +334,7 @@ export class N8nInstance {
 		let last: ExecutionSummary[] = [];
 		while (Date.now() < deadline) {
 			last = await this.executions(workflowId, { includeData: options.includeData });
-			const done = last.filter((e) => e.stoppedAt !== null && e.status !== 'running' && e.status !== 'new');
+			const done = last.filter(isFinished);
 			if (done.length >= count) return done;
 			await delay(200);
 		}
@@ -403,6 +403,11 @@ export class N8nInstance {
 		this.child = spawnN8n(this.version, this.args, this.env, this.logPath);
 		if (this.args[0] !== 'worker') await this.waitForReady();
 	}
+}
+
+/** An execution n8n has finished with, whatever its outcome. */
+export function isFinished(execution: ExecutionSummary): boolean {
+	return execution.stoppedAt !== null && execution.status !== 'running' && execution.status !== 'new';
 }
 
 export function n8nEnvironment(
