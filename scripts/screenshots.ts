@@ -9,17 +9,17 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { ensurePacked } from '../bench/lib';
 import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
+import { editorContext, launchChromium, openNode } from './browser';
 
 const OUT = join(repoRoot, 'docs', 'screenshots');
 const SECRET = 'screenshots-secret-00112233445566778899aabbccddeeff';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
@@ -28,10 +28,7 @@ async function main(): Promise<void> {
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const smtp = await SmtpSink.start();
 	const n8n = await N8nInstance.start({ version: '2.41.1' });
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
+	const browser = await launchChromium();
 	try {
 		const pdfGorilla = await n8n.createCredential({
 			name: 'PDF Gorilla account',
@@ -62,7 +59,7 @@ async function main(): Promise<void> {
 		const [execution] = await n8n.waitForExecutions(workflowId, 1);
 		await smtp.waitFor(1);
 
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		const context = await editorContext(browser);
 		const [name, value] = n8n.ownerCookie.split(';')[0].split('=');
 		await context.addCookies([{ name, value, domain: '127.0.0.1', path: '/' }]);
 		const page = await context.newPage();
@@ -74,6 +71,7 @@ async function main(): Promise<void> {
 		await page.screenshot({ path: join(OUT, 'workflow.png') });
 
 		await openNode(page, 'PDF Gorilla Trigger');
+		await page.waitForTimeout(1200); // the panel animates in
 		// Show where the Production URL to paste into PDF Gorilla is (collapsed by default).
 		await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs', { exact: true }).click();
 		await page.locator('[data-test-id="ndv"] [data-test-id="radio-button-production"]').click();
@@ -83,6 +81,7 @@ async function main(): Promise<void> {
 		await page.waitForTimeout(500);
 
 		await openNode(page, 'Download PDF');
+		await page.waitForTimeout(1200); // the panel animates in
 		await page.screenshot({ path: join(OUT, 'action-panel.png') });
 		await page.keyboard.press('Escape');
 
@@ -98,12 +97,6 @@ async function main(): Promise<void> {
 		await fake.close();
 		await smtp.close();
 	}
-}
-
-async function openNode(page: Page, name: string): Promise<void> {
-	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
-	await page.waitForSelector('[data-test-id="ndv"]', { timeout: 30_000 });
-	await page.waitForTimeout(1200);
 }
 
 /** First-run tours, checklists and banners hide the canvas. */

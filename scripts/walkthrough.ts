@@ -13,7 +13,7 @@
  * Output: a step log with timings, screenshots in .cache/walkthrough/NN-step.png, and
  * "WALKTHROUGH PASSED" or the step that failed (with a screenshot of that moment).
  *
- *   CHROMIUM_PATH=/usr/bin/chromium   the browser (Debian: apt-get install -y chromium)
+ *   CHROMIUM_PATH=/usr/bin/chromium   the browser (see scripts/browser.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,15 +21,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 import { freePort } from '../test/harness/ports';
+import { CHROMIUM, editorContext, launchChromium, openNode } from './browser';
 import { SmtpSink, type ReceivedMail } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
 import { createTestCa, httpRequest, sendWebhook, startFakeProviders, type FakeProviders } from '../test/providers';
 
 const SHOTS = join(repoRoot, '.cache', 'walkthrough');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What `openssl rand -hex 32` gives, as the README asks. */
 const WEBHOOK_SECRET = randomBytes(32).toString('hex');
 const FROM = 'PDF robot <pdf-robot@example.com>';
@@ -316,11 +316,6 @@ async function expectIfCondition(p: Page): Promise<void> {
 	check((await p.getByTestId('filter-operator-select').innerText()).includes('is true'), 'the operator is not "is true"');
 }
 
-async function openNode(p: Page, name: string): Promise<void> {
-	await p.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
-	await p.getByTestId('ndv').waitFor();
-}
-
 function parameter(p: Page, name: string): Locator {
 	return p.getByTestId('parameter-item').filter({ has: p.getByTestId(`parameter-input-${name}`) }).last();
 }
@@ -412,12 +407,8 @@ async function main(): Promise<void> {
 		const { editorUrl, login } = n8n!;
 		const output = () => n8n?.output() ?? '';
 
-		selectors.setTestIdAttribute('data-test-id');
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		browser = await launchChromium();
+		const context = await editorContext(browser);
 		const p = await context.newPage();
 		page = p;
 		p.setDefaultTimeout(UI_TIMEOUT);
