@@ -3,8 +3,9 @@
  * one webhook process, from test/harness/queue.ts). autocannon loads the webhook process for a
  * bounded time; what counts is the 2xx answers per second, each an execution handed to the
  * queue. Baseline: n8n's Webhook node on the same cluster, same payload, measured A-B-B-A
- * with our trigger. No worker runs: in production workers have machines of their own, and
- * here one would drain the previous run's backlog on the same two cores during the next run,
+ * with our trigger. Deduplication is off and one fixed event is sent, so every request is
+ * handed to the queue as the Webhook node's are (the regular-mode rows measure the defaults).
+ * No worker runs: in production workers have machines of their own, and here one would drain the previous run's backlog on the same two cores during the next run,
  * which hits whichever side comes next.
  */
 import { QueueCluster } from '../test/harness/queue';
@@ -25,7 +26,7 @@ export async function benchQueue(
 		const serving = cluster.webhooks[0];
 		const webhookNode = await setUpWebhookNode(cluster.main, serving);
 		for (const name of options.targets ?? (['pdfGorilla', 'reportFlow'] as TargetName[])) {
-			const trigger = await setUpTrigger(cluster.main, name, serving);
+			const trigger = await setUpTrigger(cluster.main, name, serving, { deduplicate: false });
 			const pair = await alternate(
 				async () => await load(trigger.url, trigger.body, trigger.headers, half),
 				async () => await load(webhookNode.url, trigger.body, trigger.headers, half),
@@ -38,7 +39,7 @@ export async function benchQueue(
 			pairs.push({ name, pair });
 		}
 		// Control: the same secret check done by n8n's own node, to show what reading a credential costs here.
-		const pdfSign = await setUpTrigger(cluster.main, 'pdfSign', serving);
+		const pdfSign = await setUpTrigger(cluster.main, 'pdfSign', serving, { deduplicate: false });
 		const headerAuthUrl = await setUpWebhookNodeWithHeaderAuth(cluster.main, 'X-Webhook-Secret', pdfSign.headers['x-webhook-secret'], serving);
 		control = await alternate(
 			async () => await load(pdfSign.url, pdfSign.body, pdfSign.headers, half),
@@ -58,7 +59,7 @@ export async function benchQueue(
 		const ours = accepted(pair.ours);
 		const baseline = accepted(pair.baseline);
 		return {
-			benchmark: `Queue mode, one webhook process: ${TARGETS[name].label} [${TARGETS[name].verification}] webhooks accepted (n8n ${version}, ${options.label})`,
+			benchmark: `Queue mode, one webhook process: ${TARGETS[name].label} [${TARGETS[name].verification}] webhooks accepted, deduplication off (n8n ${version}, ${options.label})`,
 			ours: `${fmt(ours)} /s (p99 ${fmt(pair.ours.p99, 0)} ms)`,
 			baseline: `${fmt(baseline)} /s (Webhook node, p99 ${fmt(pair.baseline.p99, 0)} ms)`,
 			ratio: ours / baseline,

@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
  * on stdout and bench/RESULTS.md. Knobs:
  *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
- *   BENCH_ONLY=verify,webhook,queue,download,e2e   a subset
+ *   BENCH_ONLY=verify,dedupe,webhook,queue,download,e2e,e2e-dedupe   a subset
+ *   BENCH_DEDUPE_ROUNDS=9    alternating rounds of the deduplication microbenchmarks
+ *   BENCH_E2E_DEDUPE_EVENTS=150  events per side and round of the end-to-end deduplication row
  *   BENCH_SIZES_MB=10,500    download sizes
  *   BENCH_E2E_DELIVERIES=20  end-to-end deliveries
  *   BENCH_TRIGGERS=pdfGorilla,docflo  a subset of the five triggers
@@ -15,6 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { nodeExecutable } from '../test/harness/n8n';
+import { benchDedupe } from './dedupe';
 import { benchDownloads } from './download';
 import { benchEndToEnd } from './e2e';
 import { fmt, log, type Row } from './lib';
@@ -46,7 +49,7 @@ function machine(): string[] {
 		`- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB`,
 		`- Node: ${process.version} (benchmark process, load generator autocannon ${autocannonVersion}); n8n runs on ${n8nNode}`,
 		`- n8n: ${VERSION} (regular mode: SQLite; queue mode: PostgreSQL + Redis), binary data in filesystem mode`,
-		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every request starts an execution (deduplication off)`,
+		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every trigger at its defaults (deduplication on) and every request a new, signed event; rows marked "deduplication off" send one fixed body`,
 	];
 }
 
@@ -68,7 +71,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-	const only = new Set((process.env.BENCH_ONLY ?? 'verify,webhook,queue,download,e2e').split(','));
+	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,e2e,e2e-dedupe').split(','));
 	const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	const sections: Section[] = [];
@@ -78,9 +81,13 @@ async function main(): Promise<void> {
 		log('signature verification');
 		sections.push({ title: '2. Signature verification per request', rows: benchVerify(seconds) });
 	}
+	if (only.has('dedupe')) {
+		log('deduplication cost against events remembered');
+		sections.push({ title: '5. Deduplication: cost per new event against events remembered (in process)', rows: await benchDedupe() });
+	}
 	if (only.has('webhook')) {
 		log('webhook throughput, lazy acquire');
-		const lazy = await benchWebhooks(VERSION, { seconds, targets, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY, headerAuthControl: true });
+		const lazy = await benchWebhooks(VERSION, { seconds, targets, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY });
 		log('webhook throughput, default expression engine');
 		const standard = await benchWebhooks(VERSION, { seconds, targets, label: 'default expression engine' });
 		sections.push({ title: '1. Webhook throughput and latency, regular mode', rows: [...lazy, ...standard] });

@@ -1,18 +1,21 @@
 /**
- * Webhook throughput and latency: each of our five triggers, verification on, against n8n's
- * built-in Webhook node on the same instance with the same payload, driven by autocannon
- * from this (second) process on loopback, bounded in time. Deduplication is off so every
- * request starts a workflow, exactly as the Webhook node's do.
+ * Webhook throughput and latency: each of our five triggers at its defaults (verification on,
+ * deduplication on), every request a new, correctly signed event, against n8n's built-in
+ * Webhook node with Header Auth on the same instance fed the same kind of unique bodies
+ * (plus the Header Auth header), driven by autocannon from this (second) process on loopback,
+ * bounded in time. References in the same rounds: the plain Webhook node with the same
+ * unique bodies, and the trigger with deduplication off fed one fixed body against the plain
+ * Webhook node with that body (what the earlier rows measured).
  *
- * Per trigger: both sides warmed up, then measured A-B-B-A (Webhook node, trigger, trigger,
- * Webhook node), so drift and other load on the machine hit both sides alike.
+ * Per trigger: every side warmed up, then measured in one order and again in the reverse
+ * order, so drift and other load on the machine hit all sides alike.
  */
 import autocannon from 'autocannon';
 
-import { N8nInstance } from '../test/harness/n8n';
+import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
 import { ensurePacked, fmt, log, type Row } from './lib';
-import { TARGET_NAMES, TARGETS, setUpTrigger, setUpWebhookNode, type TargetName } from './targets';
+import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 
 export interface LoadResult {
 	rps: number;
@@ -35,6 +38,32 @@ export async function load(url: string, body: string, headers: Record<string, st
 		headers: { 'content-type': 'application/json', ...headers },
 		connections: CONNECTIONS,
 		duration: seconds,
+	});
+	return {
+		rps: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		failed: result.non2xx + result.errors + result.timeouts,
+		total2xx: result['2xx'],
+		requests: result.requests.total,
+	};
+}
+
+/** Like load(), but every request is built by `next()`: its own body and headers (e.g. a new signed event). */
+export async function loadEach(url: string, next: () => BenchRequest, seconds: number): Promise<LoadResult> {
+	const result = await autocannon({
+		url,
+		method: 'POST',
+		connections: CONNECTIONS,
+		duration: seconds,
+		requests: [
+			{
+				setupRequest: (req) => {
+					const r = next();
+					return { ...req, method: 'POST', body: r.body, headers: { 'content-type': 'application/json', ...r.headers } };
+				},
+			},
+		],
 	});
 	return {
 		rps: result.requests.average,
@@ -76,6 +105,25 @@ export async function alternate(
 		requests: a.requests + b.requests,
 	});
 	return { ours: combine(o1, o2), baseline: combine(b1, b2) };
+}
+
+/**
+ * Every side warmed up, then run in order and in reverse order (A-B-C-C-B-A); returns the means
+ * of both runs of each side.
+ */
+export async function alternateSides<K extends string>(
+	sides: Record<K, { run: () => Promise<LoadResult>; warm: () => Promise<unknown> }>,
+): Promise<Record<K, LoadResult>> {
+	const names = Object.keys(sides) as K[];
+	for (const name of names) await sides[name].warm();
+	const runs = {} as Record<K, LoadResult[]>;
+	for (const name of [...names, ...[...names].reverse()]) (runs[name] ??= []).push(await sides[name].run());
+	const out = {} as Record<K, LoadResult>;
+	for (const name of names) {
+		const [a, b] = runs[name];
+		out[name] = { rps: mean([a.rps, b.rps]), p50: mean([a.p50, b.p50]), p99: mean([a.p99, b.p99]), failed: a.failed + b.failed, total2xx: a.total2xx + b.total2xx, requests: a.requests + b.requests };
+	}
+	return out;
 }
 
 export function pairRows(name: string, pair: Pair, baselineLabel: string, goals = true): Row[] {
@@ -122,9 +170,17 @@ export async function setUpWebhookNodeWithHeaderAuth(n8n: N8nInstance, headerNam
 	return url;
 }
 
+/** Header n8n's Webhook node with Header Auth checks in the baseline (PDF-Sign sends it anyway: the same check). */
+const AUTH_HEADER = 'x-webhook-secret';
+
+/** Finished or running executions of a workflow, counted through the public API. */
+async function executionCount(n8n: N8nInstance, workflowId: string): Promise<number> {
+	return (await n8n.executions(workflowId)).length;
+}
+
 export async function benchWebhooks(
 	version: string,
-	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[]; headerAuthControl?: boolean },
+	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
 ): Promise<Row[]> {
 	ensurePacked();
 	const n8n = await N8nInstance.start({ version, label: 'bench-webhook', env: { ...options.env } });
@@ -132,30 +188,43 @@ export async function benchWebhooks(
 	const half = Math.max(1, Math.round(options.seconds / 2));
 	try {
 		const webhookNode = await setUpWebhookNode(n8n);
+		const secret = request('pdfSign').headers[AUTH_HEADER];
+		const headerAuthUrl = await setUpWebhookNodeWithHeaderAuth(n8n, AUTH_HEADER, secret);
 		for (const name of options.targets ?? TARGET_NAMES) {
 			const t = await setUpTrigger(n8n, name);
-			const pair = await alternate(
-				async () => await load(t.url, t.body, t.headers, half),
-				async () => await load(webhookNode.url, t.body, t.headers, half),
-				{ ours: async () => await load(t.url, t.body, t.headers, 2), baseline: async () => await load(webhookNode.url, t.body, t.headers, 2) },
-			);
-			log(
-				`${options.label}, ${t.label}: ${fmt(pair.ours.rps)} vs ${fmt(pair.baseline.rps)} req/s (${(pair.ours.rps / pair.baseline.rps).toFixed(2)}×), p99 ${fmt(pair.ours.p99, 0)} vs ${fmt(pair.baseline.p99, 0)} ms, ${pair.ours.failed} failed`,
-			);
-			rows.push(...pairRows(`Webhook, ${t.label} [${TARGETS[name].verification}] (n8n ${version}, ${options.label})`, pair, 'Webhook node'));
-			if (options.headerAuthControl && name === 'pdfSign') {
-				// Same check, n8n's own node: shows what loading a credential per request costs in n8n.
-				const headerAuthUrl = await setUpWebhookNodeWithHeaderAuth(n8n, 'X-Webhook-Secret', t.headers['x-webhook-secret']);
-				const control = await alternate(
-					async () => await load(t.url, t.body, t.headers, half),
-					async () => await load(headerAuthUrl, t.body, t.headers, half),
-					{ ours: async () => await load(t.url, t.body, t.headers, 1), baseline: async () => await load(headerAuthUrl, t.body, t.headers, 1) },
-				);
-				log(`${options.label}, PDF-Sign vs Webhook node + Header Auth: ${fmt(control.ours.rps)} vs ${fmt(control.baseline.rps)} req/s`);
-				rows.push(
-					...pairRows(`Webhook, PDF-Sign Trigger vs Webhook node with Header Auth (same secret check, n8n ${version}, ${options.label})`, control, 'Webhook node + Header Auth', false),
-				);
+			const off = await setUpTrigger(n8n, name, n8n, { deduplicate: false });
+			const events = uniqueRequests(name);
+			const authed = uniqueRequests(name, { [AUTH_HEADER]: secret });
+			const before = await executionCount(n8n, t.workflowId);
+			let triggerAnswered = 0;
+			const ours = async (seconds: number) => {
+				const r = await loadEach(t.url, events, seconds);
+				triggerAnswered += r.total2xx;
+				return r;
+			};
+			const r = await alternateSides({
+				headerAuth: { run: async () => await loadEach(headerAuthUrl, authed, half), warm: async () => await loadEach(headerAuthUrl, authed, 2) },
+				trigger: { run: async () => await ours(half), warm: async () => await ours(2) },
+				webhookNode: { run: async () => await loadEach(webhookNode.url, events, half), warm: async () => await loadEach(webhookNode.url, events, 2) },
+				triggerOff: { run: async () => await load(off.url, off.body, off.headers, half), warm: async () => await load(off.url, off.body, off.headers, 2) },
+				webhookNodeSame: { run: async () => await load(webhookNode.url, off.body, off.headers, half), warm: async () => await load(webhookNode.url, off.body, off.headers, 2) },
+			});
+			// Every answered request was a new event: each must have started an execution.
+			let started = 0;
+			for (let i = 0; i < 20 && started < triggerAnswered; i++) {
+				started = (await executionCount(n8n, t.workflowId)) - before;
+				if (started < triggerAnswered) await delay(500);
 			}
+			const missing = triggerAnswered - started;
+			log(
+				`${options.label}, ${t.label}: ${fmt(r.trigger.rps)} vs ${fmt(r.headerAuth.rps)} req/s Header Auth (${(r.trigger.rps / r.headerAuth.rps).toFixed(2)}×), ${fmt(r.webhookNode.rps)} plain (${(r.trigger.rps / r.webhookNode.rps).toFixed(2)}×); dedupe off ${fmt(r.triggerOff.rps)} vs ${fmt(r.webhookNodeSame.rps)} (${(r.triggerOff.rps / r.webhookNodeSame.rps).toFixed(2)}×); ${r.trigger.failed} failed, ${started} executions for ${triggerAnswered} answers`,
+			);
+			const head = `Webhook, ${t.label} [${TARGETS[name].verification}]`;
+			const main = pairRows(`${head}, defaults, unique signed events (n8n ${version}, ${options.label})`, { ours: r.trigger, baseline: r.headerAuth }, 'Webhook node + Header Auth');
+			if (missing > 0) main[0] = { ...main[0], met: false, note: [main[0].note, `only ${started} executions for ${triggerAnswered} answered events`].filter(Boolean).join('; ') };
+			rows.push(...main);
+			rows.push({ ...pairRows(`${head}, defaults, unique signed events, reference: plain Webhook node (n8n ${version}, ${options.label})`, { ours: r.trigger, baseline: r.webhookNode }, 'Webhook node', false)[0] });
+			rows.push(...pairRows(`${head}, deduplication off, one fixed body (n8n ${version}, ${options.label})`, { ours: r.triggerOff, baseline: r.webhookNodeSame }, 'Webhook node', false));
 		}
 	} finally {
 		await n8n.stop(60_000);
@@ -173,7 +242,6 @@ if (require.main === module) {
 				targets,
 				label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
 				env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
-				headerAuthControl: true,
 			})),
 			...(process.env.BENCH_SKIP_DEFAULT_ENGINE ? [] : await benchWebhooks('2.41.1', { seconds, targets, label: 'default expression engine' })),
 		];
