@@ -20,6 +20,7 @@ import { nodeExecutable } from '../test/harness/n8n';
 import { benchDedupe } from './dedupe';
 import { benchDownloads } from './download';
 import { benchEndToEnd } from './e2e';
+import { benchEndToEndDedupe } from './e2e-dedupe';
 import { fmt, log, type Row } from './lib';
 import { benchQueue } from './queue';
 import type { TargetName } from './targets';
@@ -107,6 +108,15 @@ async function main(): Promise<void> {
 		const standard = await benchEndToEnd(VERSION, { deliveries, label: 'default settings' });
 		const lazy = await benchEndToEnd(VERSION, { deliveries, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY });
 		sections.push({ title: '4. End to end: webhook → email', rows: [...standard.rows, ...lazy.rows], extra: `${standard.breakdown}\n\n${lazy.breakdown}` });
+	}
+
+	if (only.has('e2e-dedupe')) {
+		log('end to end, deduplication: processed_data row empty vs full');
+		const events = Number(process.env.BENCH_E2E_DEDUPE_EVENTS ?? 150);
+		sections.push({
+			title: '4b. End to end: deduplication with the processed_data row empty vs full',
+			rows: await benchEndToEndDedupe(VERSION, { events, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }),
+		});
 	}
 
 	const minutes = (Date.now() - started) / 60_000;
