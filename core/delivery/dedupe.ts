@@ -1,116 +1,52 @@
-import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
-
-export interface DedupeOptions {
-	maxEntries: number;
-	ttlMs: number;
-}
+/**
+ * The trigger's retry filter: which deliveries of an event start the workflow.
+ *
+ * It lives in this n8n process's memory (see core/ledger.ts), not in the workflow's static
+ * data: n8n loads and saves a webhook's static data whole around every request, so
+ * concurrent deliveries overwrite each other's keys, and every new key cost a database
+ * write. In memory the check is atomic within the process and costs nothing per event;
+ * what survives a restart is the download action's record (core/actions/processed.ts).
+ */
+import { LedgerRegistry, type LedgerLimits } from '../ledger';
 
 /**
  * 48 h comfortably outlasts provider retry schedules (DocGenLab retries after 1, 5 and 15
- * minutes, see docgenlab-webhooks) and late manual redeliveries; 2000 entries keep the
- * persisted static data under roughly 100 KB.
+ * minutes, see docgenlab-webhooks) and late manual redeliveries. No key younger than an hour
+ * is ever evicted; 200,000 keys (about 25 MB) is more than n8n can accept in that hour.
  */
-export const DEFAULT_DEDUPE: DedupeOptions = Object.freeze({ maxEntries: 2000, ttlMs: 48 * 60 * 60 * 1000 });
-
-/** Key under which the trigger's workflow static data holds { [hashedKey]: firstSeenMs }. */
-const STATIC_DATA_KEY = 'seenDeliveries';
-
-type SeenDeliveries = Record<string, number>;
+export const DELIVERY_MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protectedMs: 60 * 60 * 1000, capacity: 200_000 });
 
 /**
- * Only a short hash is stored, so no payload data (job ids, tenant ids) is persisted in
- * static data; 24 base64url characters are 144 bits, far beyond any collision risk here.
+ * When the sender learns the outcome: `receipt` answers 200 as soon as the workflow starts;
+ * `success` answers once the workflow has finished (2xx only if it succeeded), so the service
+ * retries what failed.
  */
-function hashDeliveryKey(key: string): string {
-	return createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, 24);
-}
+export type ConfirmOn = 'receipt' | 'success';
 
-function isPlainObject(value: unknown): value is IDataObject {
-	return Object.prototype.toString.call(value) === '[object Object]';
-}
-
-function isFresh(firstSeenMs: unknown, nowMs: number, ttlMs: number): firstSeenMs is number {
-	if (typeof firstSeenMs !== 'number' || !Number.isFinite(firstSeenMs)) return false;
-	const ageMs = nowMs - firstSeenMs;
-	// An entry far in the future (clock jump, hand-edited data) would never expire: drop it.
-	return ageMs < ttlMs && ageMs > -ttlMs;
-}
+/** `failed`: a workflow started for the event and did not succeed, so the next delivery is a retry. */
+type DeliveryState = 'accepted' | 'inFlight' | 'failed';
 
 /**
- * Copies the valid, unexpired entries into a fresh plain object. Anything of the wrong shape
- * (a corrupted or hand-edited static data) is discarded rather than thrown on, so a bad
- * state cannot block deliveries.
+ * `new`: start the workflow. `retry`: start it, an earlier attempt failed. `duplicate`:
+ * already handled. `inFlight`: an earlier delivery is still running (answer "try later").
+ * `full`: too many recent events held to remember another (answer "try later").
  */
-function readFreshEntries(staticData: IDataObject, nowMs: number, ttlMs: number): SeenDeliveries {
-	const stored = staticData[STATIC_DATA_KEY];
-	const fresh: SeenDeliveries = {};
-	if (!isPlainObject(stored)) return fresh;
-	for (const [hashedKey, firstSeenMs] of Object.entries(stored)) {
-		if (isFresh(firstSeenMs, nowMs, ttlMs)) fresh[hashedKey] = firstSeenMs;
-	}
-	return fresh;
+export type Admission = 'new' | 'retry' | 'duplicate' | 'inFlight' | 'full';
+
+const deliveries = new LedgerRegistry<DeliveryState>(DELIVERY_MEMORY);
+
+/** Decides and records in one synchronous step, so concurrent deliveries cannot both be admitted. */
+export function admitDelivery(scope: string, key: string, confirmOn: ConfirmOn, nowMs: number): Admission {
+	const ledger = deliveries.for(scope);
+	const state = ledger.get(key, nowMs);
+	if (state === 'accepted') return 'duplicate';
+	if (state === 'inFlight') return confirmOn === 'success' ? 'inFlight' : 'duplicate';
+	const next: DeliveryState = confirmOn === 'success' ? 'inFlight' : 'accepted';
+	if (!ledger.set(key, next, nowMs)) return 'full';
+	return state === 'failed' ? 'retry' : 'new';
 }
 
-function sameEntries(stored: unknown, next: SeenDeliveries): boolean {
-	if (!isPlainObject(stored)) return false;
-	const storedKeys = Object.keys(stored);
-	return storedKeys.length === Object.keys(next).length && storedKeys.every((key) => stored[key] === next[key]);
-}
-
-/**
- * n8n persists static data only when it sees a write on the top-level object (its
- * ObservableObject proxy), so the updated map is assigned as a whole, and only when it
- * changed, to avoid a database write on every delivery.
- */
-function store(staticData: IDataObject, next: SeenDeliveries): void {
-	if (!sameEntries(staticData[STATIC_DATA_KEY], next)) staticData[STATIC_DATA_KEY] = next;
-}
-
-function dropOldest(entries: SeenDeliveries, maxEntries: number, keep: string): SeenDeliveries {
-	const keys = Object.keys(entries);
-	if (keys.length <= maxEntries) return entries;
-	const evictable = keys.filter((key) => key !== keep).sort((a, b) => entries[a] - entries[b]);
-	const evicted = new Set(evictable.slice(0, keys.length - maxEntries));
-	const kept: SeenDeliveries = {};
-	for (const key of keys) if (!evicted.has(key)) kept[key] = entries[key];
-	return kept;
-}
-
-/**
- * Remembers a delivery key in staticData.seenDeliveries. Returns 'duplicate' when the key
- * was seen less than ttlMs ago (its first-seen time is not refreshed, so a provider
- * retrying forever cannot keep it alive), otherwise records it and returns 'new'. Expired
- * entries are pruned and, above maxEntries, the oldest ones are evicted.
- */
-export function rememberDelivery(
-	staticData: IDataObject,
-	key: string,
-	nowMs: number,
-	options: DedupeOptions = DEFAULT_DEDUPE,
-): 'new' | 'duplicate' {
-	const maxEntries = Math.max(1, Math.floor(options.maxEntries));
-	const entries = readFreshEntries(staticData, nowMs, options.ttlMs);
-	const hashedKey = hashDeliveryKey(key);
-
-	if (Object.prototype.hasOwnProperty.call(entries, hashedKey)) {
-		store(staticData, entries);
-		return 'duplicate';
-	}
-	entries[hashedKey] = nowMs;
-	store(staticData, dropOldest(entries, maxEntries, hashedKey));
-	return 'new';
-}
-
-/** Undoes a remembered key (the workflow could not be started, so a provider retry must not be swallowed). */
-export function forgetDelivery(staticData: IDataObject, key: string): void {
-	const stored = staticData[STATIC_DATA_KEY];
-	if (!isPlainObject(stored)) return;
-	const hashedKey = hashDeliveryKey(key);
-	if (!Object.prototype.hasOwnProperty.call(stored, hashedKey)) return;
-	const remaining: IDataObject = {};
-	for (const [storedKey, firstSeenMs] of Object.entries(stored)) {
-		if (storedKey !== hashedKey) remaining[storedKey] = firstSeenMs;
-	}
-	staticData[STATIC_DATA_KEY] = remaining;
+/** With `success`: records how the workflow started for `key` ended, as answered to the sender. */
+export function settleDelivery(scope: string, key: string, succeeded: boolean, nowMs: number): void {
+	deliveries.for(scope).set(key, succeeded ? 'accepted' : 'failed', nowMs);
 }

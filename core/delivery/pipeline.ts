@@ -13,8 +13,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { hashKey } from '../ledger';
 import type { AuthenticityCheck, RecognisedEvent, ServiceDescriptor } from '../service';
-import { rememberDelivery } from './dedupe';
+import { admitDelivery, settleDelivery, type Admission, type ConfirmOn } from './dedupe';
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { isIpAllowed, parseAllowlist } from './ipAllowlist';
@@ -71,14 +72,32 @@ export async function handleDelivery(this: IWebhookFunctions, service: ServiceDe
 
 	const skipped =
 		selectEvent.call(this, service, event.event, options, isEditorTest) ??
-		(await confirmWithService.call(this, service, event, options)) ??
-		rememberOrSkip.call(this, service, event, options, isEditorTest);
+		(await confirmWithService.call(this, service, event, options));
 	if (skipped) return respond.call(this, service, skipped, isEditorTest);
 
-	return {
-		workflowData: [toItems(event, parsed.payload)],
-		webhookResponse: { received: true },
-	};
+	const confirmOn = confirmOnOf(this);
+	const admission = admit.call(this, service, event, options, confirmOn, isEditorTest);
+	const stop = stopFor(admission);
+	if (stop) return respond.call(this, service, stop, isEditorTest);
+
+	const delivery: DeliveryFields = { deliveryKey: deliveryKeyOf(service, event, rawBody) };
+	if (confirmOn === 'success') delivery.deliveryRetry = admission === 'retry';
+	const workflowData = [toItems(event, parsed.payload, delivery)];
+	// "When the workflow has finished": n8n answers from the finished execution (5xx if it
+	// failed), so nothing is answered here.
+	return confirmOn === 'success' ? { workflowData } : { workflowData, webhookResponse: { received: true } };
+}
+
+/** Fields every output item carries, for the download action's and any user's deduplication. */
+interface DeliveryFields extends IDataObject {
+	/** The same for every delivery of one event, different for different events (and items). */
+	deliveryKey: string;
+	/** With "When the workflow has finished" only: an earlier delivery of this event got an error answer. */
+	deliveryRetry?: boolean;
+}
+
+function confirmOnOf(ctx: IWebhookFunctions): ConfirmOn {
+	return ctx.getNodeParameter('responseMode', 'onReceived') === 'lastNode' ? 'success' : 'receipt';
 }
 
 function respond(this: IWebhookFunctions, service: ServiceDescriptor, stop: Stop, isEditorTest: boolean): IWebhookResponseData {
@@ -94,7 +113,10 @@ function respond(this: IWebhookFunctions, service: ServiceDescriptor, stop: Stop
 		// While the user is listening in the editor, show the setup problem there.
 		throw new NodeOperationError(this.getNode(), stop.message);
 	}
-	this.getResponseObject().status(stop.status).json({ error: stop.message });
+	const response = this.getResponseObject();
+	// A deliberate "try later" says when; every service retries 5xx on its own schedule anyway.
+	if (stop.status === 503) response.setHeader('Retry-After', '30');
+	response.status(stop.status).json({ error: stop.message });
 	return { noWebhookResponse: true };
 }
 
@@ -250,19 +272,75 @@ async function confirmWithService(
 	return undefined;
 }
 
-function rememberOrSkip(
+/** Where retries are filtered: per trigger node, in this n8n process. */
+function dedupeScope(ctx: IWebhookFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}/${node.id ?? node.name}`;
+}
+
+/** undefined: not deduplicated (the editor's listener, the option off, test pings). */
+function admit(
 	this: IWebhookFunctions,
 	service: ServiceDescriptor,
 	event: RecognisedEvent,
 	options: TriggerOptions,
+	confirmOn: ConfirmOn,
 	isEditorTest: boolean,
-): Stop | undefined {
+): Admission | undefined {
 	// The editor's test listener is for trying things out: re-sending the same event must work.
 	if (isEditorTest || options.deduplicate === false || event.dedupeKey === undefined) return undefined;
-	const verdict = rememberDelivery(this.getWorkflowStaticData('node'), `${service.id}:${event.dedupeKey}`, Date.now());
-	return verdict === 'duplicate' ? acknowledge('duplicate') : undefined;
+	const scope = dedupeScope(this);
+	const key = `${service.id}:${event.dedupeKey}`;
+	const admission = admitDelivery(scope, key, confirmOn, Date.now());
+	if (confirmOn === 'success' && (admission === 'new' || admission === 'retry')) {
+		settleWhenAnswered(this.getResponseObject(), (succeeded) => settleDelivery(scope, key, succeeded, Date.now()));
+	}
+	return admission;
 }
 
-function toItems(event: RecognisedEvent, payload: IDataObject): INodeExecutionData[] {
-	return event.items.map((json) => ({ json: { ...json, payload } }));
+/**
+ * n8n answers a "When the workflow has finished" delivery once the execution is over: 2xx if
+ * it succeeded, 500 if it failed. A connection that closes unanswered (a sender that gave
+ * up, a crashed worker) counts as failed, so the service's retry runs.
+ */
+function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseObject']>, settle: (succeeded: boolean) => void): void {
+	let settled = false;
+	const once = (succeeded: boolean) => {
+		if (settled) return;
+		settled = true;
+		settle(succeeded);
+	};
+	response.once('finish', () => once(response.statusCode >= 200 && response.statusCode < 300));
+	response.once('close', () => once(false));
+}
+
+function stopFor(admission: Admission | undefined): Stop | undefined {
+	switch (admission) {
+		case 'duplicate':
+			return acknowledge('duplicate');
+		// 503 (not 409): every service retries server errors, and ReportFlow drops on any 4xx.
+		case 'inFlight':
+			return reject(503, 'This event is being processed; try again later');
+		case 'full':
+			return reject(503, 'Too many recent events to remember another; try again later');
+		default:
+			return undefined;
+	}
+}
+
+/**
+ * A stable, opaque key: a hash of the service's own event identity, or of the signed body for
+ * events that have none (test pings), so it never carries payload data. Items fanned out from
+ * one event are numbered.
+ */
+function deliveryKeyOf(service: ServiceDescriptor, event: RecognisedEvent, rawBody: Buffer | undefined): string {
+	const identity = event.dedupeKey ?? `body:${rawBody?.toString('base64') ?? ''}`;
+	return `${service.id}:${hashKey(`${service.id}:${identity}`)}`;
+}
+
+function toItems(event: RecognisedEvent, payload: IDataObject, delivery: DeliveryFields): INodeExecutionData[] {
+	const numbered = event.items.length > 1;
+	return event.items.map((json, index) => ({
+		json: { ...json, ...delivery, ...(numbered ? { deliveryKey: `${delivery.deliveryKey}/${index + 1}` } : {}), payload },
+	}));
 }

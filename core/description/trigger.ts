@@ -7,19 +7,39 @@ import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-w
 import type { ServiceDescriptor } from '../service';
 
 /**
- * Plain strings only (no expressions): n8n 2.x then resolves the webhook without an
- * expression isolate per request, as it does for its own Webhook node.
+ * n8n 2.x resolves a webhook description field without its expression engine (no isolate per
+ * request) when the field carries a resolver under this registered symbol and still has the
+ * template the resolver stands for; n8n 1.x evaluates the template, which means the same.
+ */
+const WEBHOOK_RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
+
+type Parameters = Record<string, unknown>;
+
+const responseModeOf = (parameters: Parameters) => (parameters.responseMode === 'lastNode' ? 'lastNode' : 'onReceived');
+
+/**
  * `responseData: ''` makes n8n answer with our `webhookResponse` instead of its
- * `firstEntryJson` default.
+ * `firstEntryJson` default; when answering after the workflow, `noData` keeps the workflow's
+ * data (e.g. the email node's recipients) from going back to the sender.
  */
 export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 	{
 		name: 'default',
 		httpMethod: 'POST',
-		responseMode: 'onReceived',
-		responseData: '',
 		path: 'webhook',
-	},
+		responseMode: '={{$parameter["responseMode"] === "lastNode" ? "lastNode" : "onReceived"}}',
+		responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
+		[WEBHOOK_RESOLVERS]: {
+			responseMode: {
+				template: '={{$parameter["responseMode"] === "lastNode" ? "lastNode" : "onReceived"}}',
+				resolve: responseModeOf,
+			},
+			responseData: {
+				template: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
+				resolve: (parameters: Parameters) => (responseModeOf(parameters) === 'lastNode' ? 'noData' : ''),
+			},
+		},
+	} as IWebhookDescription,
 ];
 
 /**
@@ -130,6 +150,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			options: regularEvents.map((e) => ({ name: e.name, value: e.value, description: e.description })),
 		},
 		...(extra.extraProperties ?? []),
+		responseModeProperty(service),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -139,4 +160,28 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			options,
 		},
 	];
+}
+
+/** n8n's own `responseMode` parameter, limited to the two modes a delivery can use. */
+function responseModeProperty(service: ServiceDescriptor): INodeProperties {
+	const deadline = service.delivery.responseDeadlineSeconds;
+	return {
+		displayName: 'Respond',
+		name: 'responseMode',
+		type: 'options',
+		default: 'onReceived',
+		options: [
+			{
+				name: 'Immediately',
+				value: 'onReceived',
+				description: `Answer ${service.displayName} with 200 as soon as the workflow has started. An event whose execution n8n loses (a crashed worker) is not sent again.`,
+			},
+			{
+				name: 'When the Workflow Has Finished',
+				value: 'lastNode',
+				description: `Answer 200 only once the workflow has succeeded, and 500 if it failed, so ${service.displayName} sends the event again. A retry is not skipped as a duplicate.`,
+			},
+		],
+		hint: `${service.displayName} waits about ${deadline} seconds for the answer. With "When the Workflow Has Finished", a slower workflow counts as failed there and the event is sent again; the download's Skip Already Processed keeps a retry from emailing twice.`,
+	};
 }
