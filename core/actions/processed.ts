@@ -1,27 +1,73 @@
 /**
  * "Skip Already Processed": the download's exactly-once line behind the trigger's retry filter.
  *
- * n8n's database-backed deduplication (`checkProcessedAndRecord`) keeps one JSON row per
- * workflow and updates it by read-modify-write with no lock, so concurrent executions lose
- * each other's keys (measured: 278 of 500 kept at concurrency 10) and can both see the same
- * key as new. Claims are therefore made one at a time per workflow:
- * - inside one n8n process, through a promise chain;
- * - across processes (queue-mode workers), through a lock row in the same table: creating a
- *   row is a primary-key INSERT, which the database lets exactly one contender win.
+ * A claim is decided in two places:
+ * - this n8n process's memory (core/ledger.ts): atomic within the process and O(1), so two
+ *   executions of one event in the same process (regular mode, or one queue-mode worker)
+ *   cannot both download it, however many events are remembered;
+ * - n8n's deduplication table (`processed_data`), for what memory cannot know: events claimed
+ *   before a restart or by another worker. n8n's helper is an unlocked read-modify-write of one
+ *   row per workflow, so claims are written one at a time per workflow: in a process through a
+ *   promise chain, across processes through a lock row whose creation is a primary-key INSERT
+ *   only one contender wins. The row keeps the newest PERSISTED_EVENTS events, so its cost per
+ *   claim stays bounded however many events memory holds.
  *
  * A key is claimed before the download, so two executions of the same event download once;
  * a failed download releases it, so the provider's retry is not swallowed.
  */
-import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { LedgerRegistry, type LedgerLimits } from '../ledger';
 import { settle } from './execute';
+import type { DownloadSettings } from './properties';
 
-/** 10,000 events, each stored as its key and its owner mark (see claimOnce). */
-const CLAIMS = { mode: 'entries' as const, maxEntries: 20_000 };
+/** What one claim is about and how it is kept. */
+export interface Claim {
+	key: string;
+	/**
+	 * Also written to n8n's database. Not for deliveries answered "when the workflow has
+	 * finished": there the service retries only what failed, and a retry after a crash must
+	 * find nothing left behind by the crashed execution.
+	 */
+	persist: boolean;
+	/** The trigger saw an earlier delivery of this event fail: run even if that attempt claimed it. */
+	retryOfFailedDelivery: boolean;
+}
+
+/**
+ * Whether and how an item is deduplicated. By default only items from this package's
+ * triggers (they carry `deliveryKey`), and never in the editor's manual runs, where a user
+ * runs the same sample again on purpose. "Skip Already Processed" on: every item, keyed by
+ * the file; off: none.
+ */
+export function claimFor(ctx: IExecuteFunctions, settings: DownloadSettings, item: INodeExecutionData, key: string): Claim | undefined {
+	if (settings.skipAlreadyProcessed === 'never') return undefined;
+	const json: IDataObject = item.json ?? {};
+	const fromTrigger = typeof json.deliveryKey === 'string';
+	if (settings.skipAlreadyProcessed === 'fromTrigger' && (!fromTrigger || ctx.getMode() === 'manual')) return undefined;
+	return {
+		key,
+		persist: typeof json.deliveryRetry !== 'boolean',
+		retryOfFailedDelivery: json.deliveryRetry === true,
+	};
+}
+
+/** Memory keeps two days of events; none younger than an hour is evicted to make room. */
+const MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protectedMs: 60 * 60 * 1000, capacity: 200_000 });
+
+/** Newest events kept in n8n's database (each as its key and its owner mark, see claimInDatabase). */
+export const PERSISTED_EVENTS = 2_000;
+const CLAIMS = { mode: 'entries' as const, maxEntries: 2 * PERSISTED_EVENTS };
+
+interface Holder {
+	execution: string;
+}
+
+const claimsInMemory = new LedgerRegistry<Holder>(MEMORY);
 
 /**
  * The lock lives in this node's own row (scope 'node'), which nothing else writes; it exists
- * exactly while a claim is being made. Held for a few queries, never across a download.
+ * exactly while a claim is being written. Held for a few queries, never across a download.
  */
 const LOCK = { mode: 'entries' as const, maxEntries: 1 };
 const LOCK_ITEM = 'claim-lock';
@@ -89,7 +135,7 @@ async function acquireLock(ctx: IExecuteFunctions): Promise<void> {
 
 /** Runs `work` holding this workflow's claim lock, in this process and across processes. */
 async function underClaimLock<T>(ctx: IExecuteFunctions, work: () => Promise<T>): Promise<T> {
-	return await oneAtATime(String(ctx.getWorkflow().id), async () => {
+	return await oneAtATime(workflowScope(ctx), async () => {
 		await acquireLock(ctx);
 		try {
 			return await work();
@@ -97,6 +143,10 @@ async function underClaimLock<T>(ctx: IExecuteFunctions, work: () => Promise<T>)
 			await dropLock(ctx);
 		}
 	});
+}
+
+function workflowScope(ctx: IExecuteFunctions): string {
+	return String(ctx.getWorkflow().id);
 }
 
 function ownerMark(ctx: IExecuteFunctions, key: string): string {
@@ -113,11 +163,11 @@ async function record(ctx: IExecuteFunctions, items: string[]): Promise<Set<stri
 }
 
 /**
- * Records `key`; true when this execution owns the event: the key was new, or this same
- * execution claimed it before. The second case is n8n 1.x running a killed worker's job again
- * under the same execution id, which must not skip the event its first attempt claimed.
+ * Records `key` in the database; true when this execution owns the event: the key was new, or
+ * this same execution claimed it before. The second case is n8n 1.x running a killed worker's
+ * job again under the same execution id, which must not skip the event its first attempt claimed.
  */
-export async function claimOnce(ctx: IExecuteFunctions, key: string): Promise<boolean> {
+async function claimInDatabase(ctx: IExecuteFunctions, key: string): Promise<boolean> {
 	const owner = ownerMark(ctx, key);
 	return await underClaimLock(ctx, async () => {
 		const fresh = await record(ctx, [key, owner]);
@@ -127,19 +177,41 @@ export async function claimOnce(ctx: IExecuteFunctions, key: string): Promise<bo
 	});
 }
 
-export async function releaseClaim(ctx: IExecuteFunctions, key: string): Promise<void> {
-	await underClaimLock(ctx, async () => await ctx.helpers.removeProcessed([key, ownerMark(ctx, key)], 'workflow', CLAIMS));
+/** True when this execution may do the work for `claim.key`; reserves it in memory first. */
+export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<boolean> {
+	const memory = claimsInMemory.for(workflowScope(ctx));
+	const execution = String(ctx.getExecutionId());
+	const now = Date.now();
+	const holder = memory.get(claim.key, now);
+	if (holder && holder.execution !== execution && !claim.retryOfFailedDelivery) return false;
+	// Synchronous with the look-up above: no other execution in this process can slip in between.
+	if (!memory.set(claim.key, { execution }, now)) {
+		throw new Error('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
+	}
+	if (holder || !claim.persist) return true;
+	const owned = await settle(claimInDatabase(ctx, claim.key));
+	if ('value' in owned && owned.value) return true;
+	// Claimed elsewhere (before a restart, or by another worker): remember that here too.
+	if ('value' in owned) return false;
+	memory.delete(claim.key);
+	throw owned.error;
+}
+
+export async function releaseClaim(ctx: IExecuteFunctions, claim: Claim): Promise<void> {
+	claimsInMemory.for(workflowScope(ctx)).delete(claim.key);
+	if (!claim.persist) return;
+	await underClaimLock(ctx, async () => await ctx.helpers.removeProcessed([claim.key, ownerMark(ctx, claim.key)], 'workflow', CLAIMS));
 }
 
 /**
- * Runs `work` unless `key` was claimed before; returns undefined when skipped.
+ * Runs `work` unless `claim.key` was claimed before; returns undefined when skipped.
  *
  * A retry started from the Executions list (mode 'retry') always runs: it is someone's
  * deliberate decision, typically about an execution that crashed after claiming its event.
  */
-export async function onceFor<T>(ctx: IExecuteFunctions, key: string | undefined, work: () => Promise<T>): Promise<T | undefined> {
-	if (key === undefined) return await work();
-	const claimed = await claimOnce(ctx, key);
+export async function onceFor<T>(ctx: IExecuteFunctions, claim: Claim | undefined, work: () => Promise<T>): Promise<T | undefined> {
+	if (claim === undefined) return await work();
+	const claimed = await claimOnce(ctx, claim);
 	if (!claimed && ctx.getMode() !== 'retry') return undefined;
 	let succeeded = false;
 	try {
@@ -149,9 +221,24 @@ export async function onceFor<T>(ctx: IExecuteFunctions, key: string | undefined
 	} finally {
 		if (!succeeded) {
 			// The work's own error is the one to report; a failed release only costs a later retry.
-			await releaseClaim(ctx, key).catch((error: unknown) =>
+			await releaseClaim(ctx, claim).catch((error: unknown) =>
 				ctx.logger.warn(`Could not forget the processed key after a failure: ${(error as Error).message}`),
 			);
 		}
 	}
+}
+
+/**
+ * What a skipped item becomes: nothing on the output (so the email node sends nothing), a
+ * note in the output pane, and, when asked for, the item itself marked `alreadyProcessed`.
+ */
+export function skippedItem(ctx: IExecuteFunctions, item: INodeExecutionData, settings: DownloadSettings, what: string): INodeExecutionData[] {
+	const deliveryKey = typeof item.json?.deliveryKey === 'string' ? ` (deliveryKey ${item.json.deliveryKey})` : '';
+	if (typeof ctx.addExecutionHints === 'function') {
+		ctx.addExecutionHints({
+			message: `Skipped ${what}${deliveryKey}: this workflow has already processed it (Skip Already Processed)`,
+			location: 'outputPane',
+		});
+	}
+	return settings.outputSkippedItems ? [{ json: { ...item.json, alreadyProcessed: true } }] : [];
 }

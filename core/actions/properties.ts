@@ -8,7 +8,9 @@ export interface DownloadSettings {
 	timeoutMs: number;
 	allowPrivateNetwork: boolean;
 	additionalAllowedHosts: string[];
-	skipAlreadyProcessed: boolean;
+	/** `fromTrigger` (the option not added): items from this package's triggers only. */
+	skipAlreadyProcessed: 'fromTrigger' | 'always' | 'never';
+	outputSkippedItems: boolean;
 }
 
 /**
@@ -67,13 +69,21 @@ export function downloadProperties(show: NonNullable<IDisplayOptions['show']>): 
 					description: 'Refuse larger files. 0 means no limit.',
 				},
 				{
+					displayName: 'Output Skipped Items',
+					name: 'outputSkippedItems',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to pass on an item skipped as already processed, marked alreadyProcessed: true and without a file, instead of leaving it out (an If node can then route it)',
+				},
+				{
 					displayName: 'Skip Already Processed',
 					name: 'skipAlreadyProcessed',
 					type: 'boolean',
-					// On as soon as it is added: adding the option is how users ask for it.
+					// On as soon as it is added: adding the option is how users ask for it everywhere.
 					default: true,
 					description:
-						'Whether to output nothing for a file this workflow has already downloaded (remembered in n8n\'s database), so a repeated event does not email the same PDF twice',
+						'Whether to output nothing for a file this workflow has already downloaded, so a repeated event does not email the same PDF twice. Without this option, items from this package\'s triggers are checked (by their deliveryKey) and others are not; on, every item is; off, none.',
 				},
 				{
 					displayName: 'Timeout (Seconds)',
@@ -95,6 +105,7 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
 		fileName?: string;
 		maxFileSizeMb?: number;
 		skipAlreadyProcessed?: boolean;
+		outputSkippedItems?: boolean;
 		timeoutSeconds?: number;
 	};
 	return {
@@ -107,7 +118,8 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
 			.split(/[\s,]+/)
 			.map((h) => h.trim())
 			.filter(Boolean),
-		skipAlreadyProcessed: options.skipAlreadyProcessed === true,
+		skipAlreadyProcessed: options.skipAlreadyProcessed === undefined ? 'fromTrigger' : options.skipAlreadyProcessed ? 'always' : 'never',
+		outputSkippedItems: options.outputSkippedItems === true,
 	};
 }
 

@@ -14,7 +14,7 @@ import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, connectTo, eventLinkCall, type ServiceConnection } from '../../core/actions/policy';
 import { pollProperties, pollUntil, readPollSettings } from '../../core/actions/poll';
-import { onceFor } from '../../core/actions/processed';
+import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, type DownloadOptions, type DownloadedFile } from '../../core/fetch/download';
 import { requestJson, type HttpCall } from '../../core/fetch/transport';
@@ -291,9 +291,9 @@ async function downloadOperation(ctx: IExecuteFunctions, item: INodeExecutionDat
 	// Without the fallback no credential is read: the link is signed and the API is never called.
 	const connection = apiFallback ? await connect(ctx, docGenLab, settings) : connectTo(docGenLab, DOCGENLAB_API_BASE_URL, settings);
 	const identity = documentId ?? linkPath(link!);
-	const key = settings.skipAlreadyProcessed ? `docGenLab:document:${identity}${fileType === 'pdf' ? '' : `:${fileType}`}` : undefined;
-	const file = await onceFor(ctx, key, async () => await downloadDocument(ctx, connection, { link, documentId, apiFallback, fileType }, settings, itemIndex));
-	return file ? [withFile(item.json, file, settings.binaryPropertyName)] : [];
+	const claim = claimFor(ctx, settings, item, `docGenLab:document:${identity}${fileType === 'pdf' ? '' : `:${fileType}`}`);
+	const file = await onceFor(ctx, claim, async () => await downloadDocument(ctx, connection, { link, documentId, apiFallback, fileType }, settings, itemIndex));
+	return file ? [withFile(item.json, file, settings.binaryPropertyName)] : skippedItem(ctx, item, settings, 'the document');
 }
 
 async function downloadDocument(

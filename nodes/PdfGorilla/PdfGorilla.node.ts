@@ -13,7 +13,7 @@ import { parseJsonParameter } from '../../core/actions/json';
 import { apiCall, connect, fileCall, type ServiceConnection } from '../../core/actions/policy';
 import { pollProperties, pollUntil, readPollSettings } from '../../core/actions/poll';
 import { withFile } from '../../core/actions/output';
-import { onceFor } from '../../core/actions/processed';
+import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, type DownloadedFile } from '../../core/fetch/download';
 import { requestJson } from '../../core/fetch/transport';
@@ -160,10 +160,10 @@ export class PdfGorilla implements INodeType {
 			if (resource === 'job' && operation === 'download') {
 				const jobId = requiredString(this, 'jobId', 'Job ID', itemIndex);
 				const eventUrl = (this.getNodeParameter('downloadUrl', itemIndex, '') as string | null)?.trim() || undefined;
-				const file = await onceFor(this, settings!.skipAlreadyProcessed ? `pdfGorilla:job:${jobId}` : undefined, async () =>
+				const file = await onceFor(this, claimFor(this, settings!, item, `pdfGorilla:job:${jobId}`), async () =>
 					await downloadJob(this, connection, jobId, eventUrl, settings!, itemIndex),
 				);
-				return file ? [withFile(item.json, file, settings!.binaryPropertyName)] : [];
+				return file ? [withFile(item.json, file, settings!.binaryPropertyName)] : skippedItem(this, item, settings!, `job ${jobId}`);
 			}
 			if (resource === 'pdf' && operation === 'generate') {
 				const file = await downloadToBinary(

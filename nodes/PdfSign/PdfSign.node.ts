@@ -12,7 +12,7 @@ import { forEachItem, requiredString } from '../../core/actions/execute';
 import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, connectTo, eventLinkCall, type ServiceConnection } from '../../core/actions/policy';
-import { onceFor } from '../../core/actions/processed';
+import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, type DownloadedFile } from '../../core/fetch/download';
 import { requestJson } from '../../core/fetch/transport';
@@ -138,9 +138,9 @@ export class PdfSign implements INodeType {
 				const expectedBytes = readExpectedBytes(this, itemIndex);
 				// No credential: the URL is public, and the API's own origin gets no special treatment.
 				const connection = connectTo(pdfSign, PDF_SIGN_API_BASE_URL, settings);
-				const key = settings.skipAlreadyProcessed ? `pdfSign:file:${storagePathOf(url)}` : undefined;
-				const file = await onceFor(this, key, async () => await downloadPdf(this, connection, url, expectedBytes, settings, itemIndex));
-				return file ? [withFile(item.json, file, settings.binaryPropertyName)] : [];
+				const claim = claimFor(this, settings, item, `pdfSign:file:${storagePathOf(url)}`);
+				const file = await onceFor(this, claim, async () => await downloadPdf(this, connection, url, expectedBytes, settings, itemIndex));
+				return file ? [withFile(item.json, file, settings.binaryPropertyName)] : skippedItem(this, item, settings, 'the PDF');
 			}
 			if (resource === 'pdf' && operation === 'generate') return await generate(this, itemIndex);
 			throw new NodeOperationError(this.getNode(), `Unsupported operation ${resource}/${operation}`, { itemIndex });

@@ -13,7 +13,7 @@ import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../core/actions/policy';
 import { pollProperties, pollUntil, readPollSettings } from '../../core/actions/poll';
-import { onceFor } from '../../core/actions/processed';
+import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, fileNameFromDisposition, sanitizeFileName, type DownloadedFile, type FileFormat } from '../../core/fetch/download';
 import { firstHeader, requestJson, withResponse } from '../../core/fetch/transport';
@@ -345,11 +345,11 @@ async function downloadOne(
 	ctx: IExecuteFunctions,
 	connection: ServiceConnection,
 	file: FileRef,
+	item: INodeExecutionData,
 	settings: DownloadSettings,
 	itemIndex: number,
 ): Promise<DownloadedFile | undefined> {
-	const key = settings.skipAlreadyProcessed ? `reportFlow:file:${file.requestId}/${file.fileId}` : undefined;
-	return await onceFor(ctx, key, async () =>
+	return await onceFor(ctx, claimFor(ctx, settings, item, `reportFlow:file:${file.requestId}/${file.fileId}`), async () =>
 		await downloadToBinary(
 			ctx,
 			apiCall(connection, { method: 'GET', path: downloadPath(file.requestId, file.fileId) }, itemIndex, { timeoutMs: settings.timeoutMs }),
@@ -373,11 +373,11 @@ async function downloadFiles(
 		delete common.files;
 		const output: INodeExecutionData[] = [];
 		for (const [fileIndex, ref] of listed.entries()) {
-			const file = await downloadOne(ctx, connection, ref, settings, itemIndex);
-			if (!file) continue;
+			const file = await downloadOne(ctx, connection, ref, item, settings, itemIndex);
 			const entry = (item.json.files as IDataObject[])[fileIndex];
 			const json: IDataObject = { ...common, fileIndex, ...entry, requestId: ref.requestId, fileId: ref.fileId };
-			output.push({ ...withFile(json, file, settings.binaryPropertyName), pairedItem: { item: itemIndex } });
+			const results = file ? [withFile(json, file, settings.binaryPropertyName)] : skippedItem(ctx, { json }, settings, `file ${ref.fileId}`);
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		}
 		return output;
 	}
@@ -386,8 +386,8 @@ async function downloadFiles(
 		fileId: requiredString(ctx, 'fileId', 'File ID', itemIndex),
 		fileName: optionalString(ctx, 'fileName', itemIndex) || undefined,
 	};
-	const file = await downloadOne(ctx, connection, ref, settings, itemIndex);
-	return file ? [{ ...withFile(item.json, file, settings.binaryPropertyName), pairedItem: { item: itemIndex } }] : [];
+	const file = await downloadOne(ctx, connection, ref, item, settings, itemIndex);
+	return file ? [{ ...withFile(item.json, file, settings.binaryPropertyName), pairedItem: { item: itemIndex } }] : skippedItem(ctx, item, settings, `file ${ref.fileId}`);
 }
 
 async function downloadZips(
@@ -407,8 +407,7 @@ async function downloadZips(
 	for (const requestId of requestIds) {
 		// The trigger's one-item-per-file output repeats the request ID: one ZIP is enough.
 		if (run.zippedRequests.has(requestId)) continue;
-		const key = settings.skipAlreadyProcessed ? `reportFlow:zip:${requestId}` : undefined;
-		const file = await onceFor(ctx, key, async () =>
+		const file = await onceFor(ctx, claimFor(ctx, settings, item, `reportFlow:zip:${requestId}`), async () =>
 			await downloadToBinary(
 				ctx,
 				apiCall(connection, { method: 'GET', path: downloadPath(requestId) }, itemIndex, { timeoutMs: settings.timeoutMs }),
@@ -416,7 +415,10 @@ async function downloadZips(
 			),
 		);
 		run.zippedRequests.add(requestId);
-		if (file) output.push({ ...withFile({ ...common, requestId }, file, settings.binaryPropertyName), pairedItem: { item: itemIndex } });
+		const results = file
+			? [withFile({ ...common, requestId }, file, settings.binaryPropertyName)]
+			: skippedItem(ctx, { json: { ...common, requestId } }, settings, `the ZIP of request ${requestId}`);
+		for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 	}
 	return output;
 }
