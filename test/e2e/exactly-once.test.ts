@@ -21,7 +21,7 @@ import { isV1, versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, type NodeSpec } from '../harness/workflows';
 import { pdfSpecSha256, sendWebhook } from '../providers';
 import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
-import { useStack } from './support';
+import { itemsOf, startedFlow, useStack } from './support';
 
 const SECRET = 'exactly-once-signing-secret-8d1f0c3b5a7e9d2c4b6a8f0e1d3c5b7a';
 const UNIQUE = 60;
@@ -172,10 +172,32 @@ describe.each(versionsUnderTest())('exactly one email per event with default set
 		expect(afterRestart).toHaveLength(10);
 		for (const execution of afterRestart) {
 			expect(execution.status).toBe('success');
-			expect(execution.data?.resultData.runData['Download PDF']?.[0]?.data?.main[0]).toEqual([]);
+			const download = execution.data?.resultData.runData['Download PDF']?.[0] as { data?: { main: unknown[][] }; hints?: { message: string }[] } | undefined;
+			expect(download?.data?.main[0]).toEqual([]);
+			// What was skipped is shown in the output pane.
+			expect(download?.hints?.map((h) => h.message).join('\n')).toMatch(/Skipped job \S+ \(deliveryKey pdfGorilla:[\w-]+\): this workflow has already processed it/);
 			expect(execution.data?.resultData.runData['Send Email']).toBeUndefined();
 		}
 		expect(jobs.map((job) => mailsFor(job.jobId).length).filter((n) => n !== 1)).toEqual([]);
+	});
+
+	test('downloading by job ID from another start node (no deliveryKey) is not deduplicated by default', async () => {
+		const { n8n, fake } = stack;
+		const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 20_000 } });
+		const flow = await startedFlow(n8n, 'Download by id (defaults)', [
+			{
+				name: 'Download PDF',
+				type: 'n8n-nodes-pdf-webhooks.pdfGorilla',
+				typeVersion: 1,
+				parameters: { resource: 'job', operation: 'download', jobId: '={{ $json.body.jobId }}', downloadUrl: '', downloadOptions: { allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` } },
+				credentials: { pdfGorillaApi: credentials.pdfGorillaApi },
+			},
+		]);
+		for (let run = 0; run < 2; run++) {
+			const execution = await flow.run({ jobId: job.jobId });
+			expect(execution.status).toBe('success');
+			expect(itemsOf(execution, 'Download PDF')[0]?.binary?.data).toBeDefined();
+		}
 	});
 
 	test('Respond "When the Workflow Has Finished": a failed workflow answers 500 and its retry is emailed; repeats while running get 503, after success 200', async () => {
