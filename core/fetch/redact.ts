@@ -21,7 +21,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 		`$1$2${REDACTED}`,
 	],
 	// Prefixed keys as the services issue them (dgl_…, pdfsign_…, ak_…, sk_…) and long opaque tokens.
-	[/\b(?:dgl|pdfsign|ak|sk|pk|rk)_[A-Za-z0-9-]{8,}/g, REDACTED],
+	[/\b(?:dgl|pdfsign|ak|sk|pk|rk)_[A-Za-z0-9_-]{8,}/g, REDACTED],
 	[/\b(?=[A-Za-z0-9_]*\d)(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{32,}\b/g, REDACTED],
 ];
 
