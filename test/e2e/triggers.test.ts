@@ -224,7 +224,7 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			expect(malformed.json).toEqual({ error: 'Not a ReportFlow event: files[0].fileId is missing' });
 			const array = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, [], {});
 			expect(array.status).toBe(400);
-			const unknown = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, { event: 'file.deleted' });
+			const unknown = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, { event: 'file.deleted', timestamp: new Date().toISOString() });
 			expect(unknown.json).toEqual({ received: true, started: false, reason: 'unknown_event' });
 			await expectExecutions('reportFlowLoopbackAllowed', 1);
 		});
@@ -344,8 +344,9 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			const results = await Promise.all([
 				deliver('pdfsign', 'pdfSign', payload, { secret: 'whsec_wrong' }),
 				deliver('pdfsign', 'pdfSign', payload, {}),
-				deliver('pdfsign', 'pdfSign', payload, { secret: SECRETS.pdfSign, timestamp: new Date(Date.now() - 3600_000).toISOString() }),
-				deliver('pdfsign', 'pdfSign', payload, { secret: SECRETS.pdfSign, timestamp: new Date(Date.now() + 3600_000).toISOString() }),
+				// The body's timestamp decides (X-Webhook-Timestamp only when the body has none).
+				deliver('pdfsign', 'pdfSign', { ...payload, timestamp: new Date(Date.now() - 3600_000).toISOString() }, { secret: SECRETS.pdfSign }),
+				deliver('pdfsign', 'pdfSign', { ...payload, timestamp: new Date(Date.now() + 3600_000).toISOString() }, { secret: SECRETS.pdfSign }),
 			]);
 			expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401]);
 			await expectExecutions('pdfSign', before);
