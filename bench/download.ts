@@ -67,7 +67,7 @@ export async function benchDownloads(
 						operation: 'download',
 						jobId: '={{ $json.body.jobId }}',
 						downloadUrl: '={{ $json.body.downloadUrl }}',
-						downloadOptions: { timeoutSeconds: 600, allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` },
+						downloadOptions: { timeoutSeconds: 600, maxFileSizeMb: 0, totalTimeoutSeconds: 0, allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` },
 					},
 					credentials: { pdfGorillaApi: { id: credentialId, name: 'PDF Gorilla (bench)' } },
 				},

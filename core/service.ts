@@ -26,6 +26,17 @@ export interface RecognisedEvent {
 	items: IDataObject[];
 	/** Same for every retry of this delivery, different for different deliveries; none for test pings, which a user may send again on purpose. */
 	dedupeKey?: string;
+	/**
+	 * The time the service stamped on the delivery (as sent), for the replay window of services
+	 * with a `replayWindow`. Undefined when the delivery carries none, which that window refuses.
+	 */
+	timestamp?: string;
+	/**
+	 * What each item carries under `payload` when the event fans out into several items: the
+	 * event without the list it was split on, so a 500-file event does not copy the whole body
+	 * into 500 items. Without it, fanned-out items carry no `payload`.
+	 */
+	payloadPerItem?: IDataObject;
 }
 
 export type Recognition = { ok: true; event: RecognisedEvent } | { ok: false; message: string };
@@ -57,8 +68,6 @@ export type AuthenticityCheck =
 			kind: 'sharedSecretHeader';
 			/** Header carrying the secret itself, lower-case. */
 			header: string;
-			/** Header with the send time; checked against the trigger's Maximum Age option when set. */
-			timestampHeader?: string;
 	  }
 	| {
 			/** Basic / Bearer / custom header, as configured in the service's webhook settings. */
@@ -83,14 +92,32 @@ export interface DeliveryDescriptor {
 	/** Turn a parsed, authenticated payload into items, or say what is wrong with it (answered with 400). */
 	recognise(input: RecogniseInput): Recognition;
 	/**
-	 * Optional second opinion from the service's API before the workflow starts, for services
-	 * that do not sign their webhooks. Runs inside the response deadline.
+	 * Replay protection for services whose deliveries carry a timestamp (`RecognisedEvent.timestamp`):
+	 * deliveries older, or further in the future, than the trigger's Maximum Event Age are refused.
 	 */
-	confirm?: (this: IWebhookFunctions, event: RecognisedEvent) => Promise<ConfirmationResult>;
+	replayWindow?: {
+		/** The default of Maximum Event Age: wide enough for the service's retry schedule, well inside the dedupe window. */
+		defaultMaxAgeSeconds: number;
+		/** Where the timestamp comes from, in the user's words (for the option's description). */
+		source: string;
+	};
+	/**
+	 * Optional second opinion from the service's API before the workflow starts, for services
+	 * that do not sign their webhooks. Runs inside the response deadline. When it confirms, the
+	 * event it returns (built from the API's answer, not the unauthenticated body) is what the
+	 * workflow receives and what is deduplicated.
+	 */
+	confirm?: (this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits) => Promise<ConfirmationResult>;
+}
+
+export interface ConfirmationLimits {
+	/** At most this many API calls per minute for confirmations (per API credential, per n8n process). */
+	callsPerMinute: number;
 }
 
 export type ConfirmationResult =
-	| { outcome: 'confirmed' }
+	/** `event` replaces the recognised one; `payload` replaces the body under each item's `payload`. */
+	| { outcome: 'confirmed'; event?: RecognisedEvent; payload?: IDataObject }
 	| { outcome: 'rejected'; message: string }
 	| { outcome: 'unavailable'; message: string }
 	/** The node's own setup is incomplete: refused, and shown in the editor while testing. */

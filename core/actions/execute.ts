@@ -1,6 +1,8 @@
 /** The per-item loop every action shares: paired items, Continue On Fail, no secrets in errors. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { describeUnsafeId, isSafeId } from '../ids';
+
 /** What one input item produced: output items (zero to skip it, several to fan out). */
 export type ItemResult = INodeExecutionData[];
 
@@ -59,4 +61,23 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { e
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
 	);
+}
+
+/**
+ * An ID that goes into an API path, checked first (see core/ids.ts): a value read from an event
+ * such as `..` or `a/../b` would otherwise steer the authenticated request elsewhere.
+ */
+export function safeId(ctx: IExecuteFunctions, value: string, label: string, itemIndex: number): string {
+	if (!isSafeId(value)) {
+		throw new NodeOperationError(ctx.getNode(), describeUnsafeId(label, value), {
+			itemIndex,
+			description: `Check where ${label} comes from: IDs from the service never contain these characters, so the event or expression that supplied it is not genuine or not the right field.`,
+		});
+	}
+	return value;
+}
+
+/** requiredString for an ID that goes into an API path. */
+export function requiredId(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	return safeId(ctx, requiredString(ctx, name, label, itemIndex), label, itemIndex);
 }

@@ -6,6 +6,8 @@ export interface DownloadSettings {
 	fileName?: string;
 	maxBytes: number;
 	timeoutMs: number;
+	/** Deadline for the whole download, retries included (0: none). */
+	totalTimeoutMs: number;
 	allowPrivateNetwork: boolean;
 	additionalAllowedHosts: string[];
 	/** `fromTrigger` (the option not added): items from this package's triggers only. */
@@ -65,8 +67,17 @@ export function downloadProperties(show: NonNullable<IDisplayOptions['show']>): 
 					name: 'maxFileSizeMb',
 					type: 'number',
 					typeOptions: { minValue: 0 },
-					default: 0,
-					description: 'Refuse larger files. 0 means no limit.',
+					default: DEFAULT_MAX_FILE_SIZE_MB,
+					description: `Refuse larger files (default ${DEFAULT_MAX_FILE_SIZE_MB} MB, 5 times the 20 MB PDF Gorilla renders at most). 0 means no limit.`,
+				},
+				{
+					displayName: 'Overall Timeout (Seconds)',
+					name: 'totalTimeoutSeconds',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_TOTAL_TIMEOUT_SECONDS,
+					description:
+						'Longest a download may take in all, retries included, so a server that trickles bytes cannot hold the execution forever. 0 means no limit.',
 				},
 				{
 					displayName: 'Output Skipped Items',
@@ -91,12 +102,17 @@ export function downloadProperties(show: NonNullable<IDisplayOptions['show']>): 
 					type: 'number',
 					typeOptions: { minValue: 1 },
 					default: 120,
-					description: 'How long to wait for the server to start sending or to send more data',
+					description: 'How long to wait for the server to start sending or to send more data (idle timeout); see Overall Timeout for the whole download',
 				},
 			],
 		},
 	];
 }
+
+/** Not unlimited by default: a forged or broken link could otherwise fill the binary data store. */
+export const DEFAULT_MAX_FILE_SIZE_MB = 100;
+/** 10 minutes: a 100 MB file at a slow 200 KB/s; the 500 MB benchmark takes about 10 s. */
+export const DEFAULT_TOTAL_TIMEOUT_SECONDS = 600;
 
 export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number): DownloadSettings {
 	const options = ctx.getNodeParameter('downloadOptions', itemIndex, {}) as {
@@ -107,12 +123,14 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
 		skipAlreadyProcessed?: boolean;
 		outputSkippedItems?: boolean;
 		timeoutSeconds?: number;
+		totalTimeoutSeconds?: number;
 	};
 	return {
 		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data',
 		fileName: options.fileName?.trim() || undefined,
-		maxBytes: Math.max(0, options.maxFileSizeMb ?? 0) * 1024 * 1024,
+		maxBytes: Math.max(0, options.maxFileSizeMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024,
 		timeoutMs: Math.max(1, options.timeoutSeconds ?? 120) * 1000,
+		totalTimeoutMs: Math.max(0, options.totalTimeoutSeconds ?? DEFAULT_TOTAL_TIMEOUT_SECONDS) * 1000,
 		allowPrivateNetwork: options.allowPrivateNetwork === true,
 		additionalAllowedHosts: (options.additionalAllowedHosts ?? '')
 			.split(/[\s,]+/)

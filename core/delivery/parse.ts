@@ -117,3 +117,66 @@ export function headerValue(
 	if (Array.isArray(value)) value = value[0];
 	return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * True when the JSON text nests objects and arrays deeper than `maxDepth`. One pass over the
+ * bytes, before anything parses or walks the value: brackets inside strings are skipped
+ * (escapes included), and UTF-8 continuation bytes are all above 0x7f, so they never look like
+ * structure.
+ */
+export function jsonNestingExceeds(bytes: Buffer | string, maxDepth: number): boolean {
+	const text = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < text.length; index++) {
+		const byte = text[index];
+		if (inString) {
+			if (byte === 0x5c) index++;
+			else if (byte === 0x22) inString = false;
+			continue;
+		}
+		if (byte === 0x22) inString = true;
+		else if (byte === 0x7b || byte === 0x5b) {
+			depth++;
+			if (depth > maxDepth) return true;
+		} else if (byte === 0x7d || byte === 0x5d) depth--;
+	}
+	return false;
+}
+
+/** The same check for a value n8n parsed itself (no raw body), without recursion. */
+export function valueNestingExceeds(value: unknown, maxDepth: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop()!;
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth + 1 > maxDepth) return true;
+		for (const child of Object.values(current as object)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
+/**
+ * Whether two parsed JSON values are the same value: numbers compared with Object.is (so -0 is
+ * not 0), object keys as sets, arrays in order. Used to make sure a re-serialised body holds
+ * exactly the values that were received.
+ */
+export function sameJsonValue(a: unknown, b: unknown): boolean {
+	const stack: Array<[unknown, unknown]> = [[a, b]];
+	while (stack.length > 0) {
+		const [left, right] = stack.pop()!;
+		if (typeof left !== 'object' || left === null || typeof right !== 'object' || right === null) {
+			if (!Object.is(left, right)) return false;
+			continue;
+		}
+		if (Array.isArray(left) !== Array.isArray(right)) return false;
+		const leftKeys = Object.keys(left);
+		const rightKeys = Object.keys(right);
+		if (leftKeys.length !== rightKeys.length) return false;
+		for (const key of leftKeys) {
+			if (!Object.prototype.hasOwnProperty.call(right, key)) return false;
+			stack.push([(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]]);
+		}
+	}
+	return true;
+}

@@ -1,8 +1,10 @@
 /**
- * The one path every delivery takes: IP allowlist → authenticity → parse → recognise →
- * filter → confirm → dedupe → items. A rejection leaves with a status and a short JSON
- * error and never starts the workflow; nothing here echoes a secret, a signature or the
- * value we expected.
+ * The one path every delivery takes: IP allowlist → size → authenticity → nesting → parse →
+ * recognise → replay window → filter → confirm → dedupe → items. A rejection leaves with a
+ * status and a short JSON error and never starts the workflow; nothing here echoes a secret,
+ * a signature or the value we expected. Only a delivery that passed every check (and, with
+ * Confirm With API, was confirmed) reaches the dedupe store, so a forgery cannot take the
+ * place of the genuine event there.
  */
 import {
 	NodeOperationError,
@@ -19,8 +21,28 @@ import { admitDelivery, settleDelivery, type Admission, type ConfirmOn } from '.
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { isIpAllowed, parseAllowlist } from './ipAllowlist';
-import { headerValue, parseJsonObject } from './parse';
+import { headerValue, jsonNestingExceeds, parseJsonObject, sameJsonValue, valueNestingExceeds } from './parse';
 import { checkTimestamp, matchesSharedSecret, verifySignature } from './verify';
+
+/**
+ * A "your PDF is ready" event is a few KB; Docflo's, which carries every extracted field, is
+ * the largest. Anything above 2 MiB is refused with 413 before its signature is computed.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** No service nests deeper than a handful of levels; 32 leaves room for Docflo's fields and keeps walks over the value shallow. */
+export const MAX_JSON_DEPTH = 32;
+/** Default of Confirm With API's call budget: a third of DocGenLab's default 60 API calls a minute. */
+export const DEFAULT_CONFIRMATIONS_PER_MINUTE = 20;
+
+/**
+ * What a sender learns from a rejection for authenticity (401), the allowlist (403) or an
+ * unavailable confirmation (503): nothing about the setup. The reason goes to n8n's log.
+ */
+const PUBLIC_REJECTION: Record<number, string> = {
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	503: 'Service unavailable, try again later',
+};
 
 export interface TriggerOptions {
 	allowedIpAddresses?: string;
@@ -29,6 +51,7 @@ export interface TriggerOptions {
 	acceptTestEventsInProduction?: boolean;
 	maxTimestampAgeSeconds?: number;
 	confirmWithApi?: boolean;
+	confirmCallsPerMinute?: number;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -55,7 +78,9 @@ export async function handleDelivery(this: IWebhookFunctions, service: ServiceDe
 
 	const stopped =
 		checkAllowlist(options.allowedIpAddresses, request.ip) ??
-		(await checkAuthenticity.call(this, service, rawBody, headers, options));
+		checkSize(rawBody) ??
+		(await checkAuthenticity.call(this, service, rawBody, headers, options)) ??
+		checkNesting(rawBody, request.body);
 	if (stopped) return respond.call(this, service, stopped, isEditorTest);
 
 	const parsed = parseJsonObject(rawBody, request.body);
@@ -71,18 +96,25 @@ export async function handleDelivery(this: IWebhookFunctions, service: ServiceDe
 	const event = recognised.event;
 
 	const skipped =
-		selectEvent.call(this, service, event.event, options, isEditorTest) ??
-		(await confirmWithService.call(this, service, event, options));
+		checkReplayWindow(service, event, options) ??
+		selectEvent.call(this, service, event.event, options, isEditorTest);
 	if (skipped) return respond.call(this, service, skipped, isEditorTest);
 
+	// Confirmation comes before the dedupe store: an event the API does not confirm never takes
+	// the key of the genuine one. What the workflow gets is then the API's account of the event.
+	const confirmation = await confirmWithService.call(this, service, event, options);
+	if ('stop' in confirmation) return respond.call(this, service, confirmation.stop, isEditorTest);
+	const trusted = confirmation.event ?? event;
+	const payload = confirmation.payload ?? parsed.payload;
+
 	const confirmOn = confirmOnOf(this);
-	const admission = admit.call(this, service, event, options, confirmOn, isEditorTest);
+	const admission = admit.call(this, service, trusted, options, confirmOn, isEditorTest);
 	const stop = stopFor(admission);
 	if (stop) return respond.call(this, service, stop, isEditorTest);
 
-	const delivery: DeliveryFields = { deliveryKey: deliveryKeyOf(service, event, rawBody) };
+	const delivery: DeliveryFields = { deliveryKey: deliveryKeyOf(service, trusted, rawBody) };
 	if (confirmOn === 'success') delivery.deliveryRetry = admission === 'retry';
-	const workflowData = [toItems(event, parsed.payload, delivery)];
+	const workflowData = [toItems(trusted, payload, delivery)];
 	// "When the workflow has finished": n8n answers from the finished execution (5xx if it
 	// failed), so nothing is answered here.
 	return confirmOn === 'success' ? { workflowData } : { workflowData, webhookResponse: { received: true } };
@@ -116,8 +148,38 @@ function respond(this: IWebhookFunctions, service: ServiceDescriptor, stop: Stop
 	const response = this.getResponseObject();
 	// A deliberate "try later" says when; every service retries 5xx on its own schedule anyway.
 	if (stop.status === 503) response.setHeader('Retry-After', '30');
-	response.status(stop.status).json({ error: stop.message });
+	// 400 and 413 say what is wrong with the body (that is public knowledge: the service's
+	// format); 401, 403 and 503 say nothing about secrets, allowlists or whether a job exists.
+	response.status(stop.status).json({ error: PUBLIC_REJECTION[stop.status] ?? stop.message });
 	return { noWebhookResponse: true };
+}
+
+function checkSize(rawBody: Buffer | undefined): Stop | undefined {
+	if (!rawBody || rawBody.length <= MAX_BODY_BYTES) return undefined;
+	return reject(413, `Request body is ${rawBody.length} bytes; at most ${MAX_BODY_BYTES} bytes (2 MiB) are accepted`);
+}
+
+function checkNesting(rawBody: Buffer | undefined, parsedBody: unknown): Stop | undefined {
+	const tooDeep = rawBody ? jsonNestingExceeds(rawBody, MAX_JSON_DEPTH) : valueNestingExceeds(parsedBody, MAX_JSON_DEPTH);
+	return tooDeep ? reject(400, `Request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`) : undefined;
+}
+
+/**
+ * Replay protection: a correctly signed body captured once must not start the workflow again
+ * once its dedupe entry has expired. The window is two-sided (a far-future stamp would stay
+ * fresh forever) and 0 turns it off.
+ */
+function checkReplayWindow(service: ServiceDescriptor, event: RecognisedEvent, options: TriggerOptions): Stop | undefined {
+	const window = service.delivery.replayWindow;
+	if (!window) return undefined;
+	const configured = options.maxTimestampAgeSeconds;
+	const maxAge = typeof configured === 'number' && Number.isFinite(configured) && configured >= 0 ? configured : window.defaultMaxAgeSeconds;
+	if (maxAge === 0) return undefined;
+	const verdict = checkTimestamp(event.timestamp, maxAge, Date.now());
+	if (verdict.ok) return undefined;
+	const why = { missing: 'has no timestamp', unparseable: 'has a timestamp that cannot be read', too_old: 'is older than', too_new: 'is further in the future than' }[verdict.reason];
+	const limit = verdict.reason === 'too_old' || verdict.reason === 'too_new' ? ` Maximum Event Age (${maxAge} s)` : '';
+	return reject(401, `The delivery ${why}${limit}: refused as a possible replay (${window.source})`);
 }
 
 function checkAllowlist(allowlist: string | undefined, clientIp: string | undefined): Stop | undefined {
@@ -206,11 +268,6 @@ function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 
 			if (!matchesSharedSecret(headerValue(headers, check.header), secrets)) {
 				return reject(401, `Missing or invalid ${check.header} header`);
 			}
-			const maxAge = input.options.maxTimestampAgeSeconds ?? 0;
-			if (check.timestampHeader && Number.isFinite(maxAge) && maxAge > 0) {
-				const verdict = checkTimestamp(headerValue(headers, check.timestampHeader), maxAge, Date.now());
-				if (!verdict.ok) return reject(401, `${check.timestampHeader} rejected: ${verdict.reason.replace('_', ' ')}`);
-			}
 			return 'verified';
 		}
 		case 'incomingAuth': {
@@ -222,13 +279,26 @@ function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 
 	}
 }
 
-/** `JSON.stringify(JSON.parse(body))`: what a service signs when its code re-serialises. */
-function compactJson(body: Buffer): Buffer | undefined {
+/**
+ * `JSON.stringify(JSON.parse(body))`: what a service signs when its code re-serialises. Only
+ * offered when that re-serialisation holds exactly the values the workflow will receive: the
+ * body must be valid UTF-8 (invalid bytes would decode to U+FFFD and match a signed U+FFFD)
+ * and parse back to the same value (`1e400` is Infinity but serialises as `null`, `-0` as
+ * `0`). Otherwise a body with other values than the signed one could verify.
+ */
+export function compactJson(body: Buffer): Buffer | undefined {
+	const text = body.toString('utf8');
+	// Valid UTF-8 decodes and re-encodes to the same bytes; invalid bytes come back as U+FFFD.
+	if (!Buffer.from(text, 'utf8').equals(body)) return undefined;
+	let value: unknown;
 	try {
-		return Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'))));
+		value = JSON.parse(text);
 	} catch {
 		return undefined;
 	}
+	const compact = JSON.stringify(value);
+	if (compact === undefined || !sameJsonValue(value, JSON.parse(compact))) return undefined;
+	return Buffer.from(compact);
 }
 
 async function loadCredential(this: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {
@@ -257,19 +327,23 @@ function selectEvent(
 	return selected.includes(eventName) ? undefined : acknowledge('filtered');
 }
 
+type Confirmation = { stop: Stop } | { event?: RecognisedEvent; payload?: IDataObject };
+
 async function confirmWithService(
 	this: IWebhookFunctions,
 	service: ServiceDescriptor,
 	event: RecognisedEvent,
 	options: TriggerOptions,
-): Promise<Stop | undefined> {
-	if (!options.confirmWithApi || !service.delivery.confirm) return undefined;
-	const confirmation = await service.delivery.confirm.call(this, event);
-	if (confirmation.outcome === 'rejected') return reject(401, confirmation.message);
-	if (confirmation.outcome === 'misconfigured') return reject(401, confirmation.message, true);
+): Promise<Confirmation> {
+	if (!options.confirmWithApi || !service.delivery.confirm) return {};
+	const perMinute = options.confirmCallsPerMinute;
+	const callsPerMinute = typeof perMinute === 'number' && Number.isFinite(perMinute) && perMinute > 0 ? perMinute : DEFAULT_CONFIRMATIONS_PER_MINUTE;
+	const confirmation = await service.delivery.confirm.call(this, event, { callsPerMinute });
+	if (confirmation.outcome === 'rejected') return { stop: reject(401, confirmation.message) };
+	if (confirmation.outcome === 'misconfigured') return { stop: reject(401, confirmation.message, true) };
 	// 503 makes the service retry later instead of dropping the event.
-	if (confirmation.outcome === 'unavailable') return reject(503, confirmation.message);
-	return undefined;
+	if (confirmation.outcome === 'unavailable') return { stop: reject(503, confirmation.message) };
+	return { event: confirmation.event, payload: confirmation.payload };
 }
 
 /** Where retries are filtered: per trigger node, in this n8n process. */
@@ -338,9 +412,17 @@ function deliveryKeyOf(service: ServiceDescriptor, event: RecognisedEvent, rawBo
 	return `${service.id}:${hashKey(`${service.id}:${identity}`)}`;
 }
 
+/**
+ * One item per recognised item, each with the event under `payload` and its `deliveryKey`. An
+ * event that fans out (ReportFlow's one item per file) puts only `payloadPerItem`, the event
+ * without the list it was split on, into each item: n8n stores every item on its own, so the
+ * whole body in each of N items would store N copies of it. Fanned-out items' keys are numbered.
+ */
 function toItems(event: RecognisedEvent, payload: IDataObject, delivery: DeliveryFields): INodeExecutionData[] {
-	const numbered = event.items.length > 1;
-	return event.items.map((json, index) => ({
-		json: { ...json, ...delivery, ...(numbered ? { deliveryKey: `${delivery.deliveryKey}/${index + 1}` } : {}), payload },
-	}));
+	if (event.items.length <= 1) return event.items.map((json) => ({ json: { ...json, ...delivery, payload } }));
+	const shared = event.payloadPerItem;
+	return event.items.map((json, index) => {
+		const fields = { ...json, ...delivery, deliveryKey: `${delivery.deliveryKey}/${index + 1}` };
+		return { json: shared === undefined ? fields : { ...fields, payload: shared } };
+	});
 }

@@ -72,7 +72,6 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 	const delivery = service.delivery;
 	const regularEvents = delivery.events.filter((e) => !e.isTest).sort((a, b) => a.name.localeCompare(b.name));
 	const hasTestEvents = delivery.events.some((e) => e.isTest);
-	const timestampCheck = delivery.checks.find((c) => c.kind === 'sharedSecretHeader' && c.timestampHeader);
 
 	const options: INodeProperties[] = [
 		{
@@ -108,15 +107,14 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			description: `Whether the test event ${service.displayName} sends from its settings page starts the active workflow too. While listening in the editor it always does.`,
 		});
 	}
-	if (timestampCheck) {
+	if (delivery.replayWindow) {
 		options.push({
 			displayName: 'Maximum Event Age (Seconds)',
 			name: 'maxTimestampAgeSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 0,
-			description:
-				'Reject deliveries whose timestamp header is older, or further in the future, than this many seconds (replay protection). 0 turns the check off.',
+			default: delivery.replayWindow.defaultMaxAgeSeconds,
+			description: `Reject deliveries whose timestamp (${delivery.replayWindow.source}) is older, or further in the future, than this many seconds, so a captured delivery cannot be replayed later. 0 turns the check off.`,
 		});
 	}
 	if (delivery.confirm) {
@@ -125,7 +123,15 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			name: 'confirmWithApi',
 			type: 'boolean',
 			default: false,
-			description: `Whether to ask the ${service.displayName} API about each event before the workflow starts, rejecting events it does not confirm (needs the API credential)`,
+			description: `Whether to ask the ${service.displayName} API about each event before the workflow starts, rejecting events it does not confirm (needs the API credential). The workflow then gets the API's account of the event, not the unauthenticated body.`,
+		});
+		options.push({
+			displayName: 'Confirmations per Minute',
+			name: 'confirmCallsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 20,
+			description: `At most this many ${service.displayName} API calls a minute for Confirm With API; beyond it deliveries get 503 and the service retries them later. Keeps a flood of forged events from using up the API rate limit your other calls need.`,
 		});
 	}
 	options.sort((a, b) => a.displayName.localeCompare(b.displayName));

@@ -23,6 +23,13 @@ export interface DownloadOptions {
 	expectedBytes?: number;
 	/** 0 or undefined: no limit. */
 	maxBytes?: number;
+	/**
+	 * Deadline for the whole download, every attempt included (0 or undefined: none). The idle
+	 * timeout of each request bounds the gaps between chunks, and each chunk checks the clock,
+	 * so a server that trickles bytes is cut off at most one idle timeout after the deadline,
+	 * without a timer of our own.
+	 */
+	totalTimeoutMs?: number;
 	/** Preferred file name; otherwise Content-Disposition, then the URL's last path segment. */
 	fileName?: string;
 	/** Used when the response does not say (or says application/octet-stream). */
@@ -43,7 +50,13 @@ export interface DownloadedFile {
 type PrepareBinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
 export async function downloadToBinary(ctx: IExecuteFunctions, call: HttpCall, options: DownloadOptions): Promise<DownloadedFile> {
-	return await withResponse(ctx, call, async (response) => await storeResponse(ctx, call, response, options));
+	const total = options.totalTimeoutMs && options.totalTimeoutMs > 0 ? options.totalTimeoutMs : undefined;
+	const deadline = total === undefined ? undefined : { atMs: Date.now() + total, totalMs: total };
+	return await withResponse(ctx, call, async (response) => await storeResponse(ctx, call, response, options, deadline));
+}
+
+function overdue(deadline: { atMs: number; totalMs: number }): PolicyFailure {
+	return new PolicyFailure(`the download took longer than the Overall Timeout of ${Math.round(deadline.totalMs / 1000)} s, so it was stopped`);
 }
 
 async function storeResponse(
@@ -51,7 +64,12 @@ async function storeResponse(
 	call: HttpCall,
 	response: OpenResponse,
 	options: DownloadOptions,
+	deadline?: { atMs: number; totalMs: number },
 ): Promise<DownloadedFile> {
+	if (deadline && Date.now() > deadline.atMs) {
+		response.body.destroy();
+		throw overdue(deadline);
+	}
 	const declaredLength = parseLength(firstHeader(response.headers['content-length']));
 	const limit = options.maxBytes && options.maxBytes > 0 ? options.maxBytes : undefined;
 	if (limit !== undefined && declaredLength !== undefined && declaredLength > limit) {
@@ -86,6 +104,8 @@ async function storeResponse(
 		}
 		if (limit !== undefined && bytes > limit) {
 			body.destroy(new PolicyFailure(`the file is larger than the Max File Size of ${formatBytes(limit)}`));
+		} else if (deadline && Date.now() > deadline.atMs) {
+			body.destroy(overdue(deadline));
 		}
 	});
 	body.on('newListener', (event: unknown) => {

@@ -16,6 +16,7 @@ import {
 } from 'n8n-workflow';
 
 import { classifyError, classifyStatus, parseRateLimitReset, parseRetryAfter, withRetries, type FailureDescription, type RetryPolicy } from './retry';
+import { redactDetail } from './redact';
 import { checkConnectedAddress, checkRedirect, checkUrl, redactUrl, type UrlPolicy } from './urlPolicy';
 
 const MAX_REDIRECTS = 5;
@@ -84,7 +85,7 @@ export interface OpenResponse {
 export class HttpStatusFailure extends Error {
 	constructor(
 		readonly status: number,
-		readonly detail: string | undefined,
+		public detail: string | undefined,
 		readonly retryAfterMs: number | undefined,
 		readonly url: string,
 	) {
@@ -126,7 +127,23 @@ export async function withResponse<T>(
 			},
 		);
 	} catch (error) {
+		if (error instanceof HttpStatusFailure && error.detail) {
+			// Truncated already; now masked with the credential's own values too, in case the
+			// service echoed the key it refused.
+			error.detail = redactDetail(error.detail, await credentialValues(ctx, call));
+		}
 		throw toNodeError(ctx, call, error, attempts);
+	}
+}
+
+/** The credential's string values (keys, secrets) of an authenticated call, to mask them in errors. */
+async function credentialValues(ctx: IExecuteFunctions, call: HttpCall): Promise<string[]> {
+	if (!call.api?.credentialType) return [];
+	try {
+		const data = await ctx.getCredentials(call.api.credentialType);
+		return Object.values(data).filter((value): value is string => typeof value === 'string' && value.length >= 6);
+	} catch {
+		return [];
 	}
 }
 
@@ -306,15 +323,11 @@ async function readErrorDetail(stream: ResponseStream | undefined): Promise<stri
 			.flat()
 			.filter((part): part is string => typeof part === 'string' && part.length > 0);
 		const unique = [...new Set(parts)];
-		if (unique.length) return truncate(unique.join(' — '));
+		if (unique.length) return redactDetail(unique.join(' — '));
 	} catch {
 		// Not JSON: an HTML or XML error page says little that is useful.
 	}
-	return /^\s*</.test(text) ? undefined : truncate(text.trim());
-}
-
-function truncate(text: string, max = 300): string {
-	return text.length > max ? `${text.slice(0, max)}…` : text;
+	return /^\s*</.test(text) ? undefined : redactDetail(text.trim());
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString } from '../../core/actions/execute';
+import { forEachItem, requiredId, requiredString, safeId } from '../../core/actions/execute';
 import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, connectTo, eventLinkCall, type ServiceConnection } from '../../core/actions/policy';
@@ -252,7 +252,7 @@ export class DocGenLab implements INodeType {
 			if (resource === 'document' && operation === 'generate') return await generateOperation(this, itemIndex);
 			if (resource === 'document' && operation === 'get') {
 				const connection = await connect(this, docGenLab, NO_DOWNLOAD_SETTINGS);
-				const documentId = requiredString(this, 'documentId', 'Document ID', itemIndex);
+				const documentId = requiredId(this, 'documentId', 'Document ID', itemIndex);
 				return [{ json: await getDocument(this, connection, documentId, itemIndex), pairedItem: { item: itemIndex } }];
 			}
 			if (resource === 'template' && operation === 'getAll') {
@@ -274,7 +274,8 @@ async function downloadOperation(ctx: IExecuteFunctions, item: INodeExecutionDat
 	const apiFallback = ctx.getNodeParameter('apiFallback', itemIndex, true) as boolean;
 	const fileType = ctx.getNodeParameter('fileType', itemIndex, 'pdf') as FileType;
 	const link = optionalString(ctx, 'downloadUrl', itemIndex);
-	const documentId = optionalString(ctx, 'documentId', itemIndex);
+	const givenId = optionalString(ctx, 'documentId', itemIndex);
+	const documentId = givenId === undefined ? undefined : safeId(ctx, givenId, 'Document ID', itemIndex);
 	if (!link && !apiFallback) {
 		throw new NodeOperationError(ctx.getNode(), 'DocGenLab: there is no download link', {
 			itemIndex,
@@ -345,7 +346,7 @@ async function generateOperation(ctx: IExecuteFunctions, itemIndex: number): Pro
 	const { body: started } = await requestJson<DocGenLabDocument>(ctx, { ...call, retryOn: 'transient' });
 	if (!poll) return [{ json: started, pairedItem: { item: itemIndex } }];
 
-	const documentId = String(started.id);
+	const documentId = safeId(ctx, String(started.id), 'Document ID', itemIndex);
 	const finished = await pollUntil(ctx, 'DocGenLab', `document ${documentId}`, poll, itemIndex, async () => {
 		const current = await getDocument(ctx, connection, documentId, itemIndex);
 		return FINAL_STATES.includes(current.status) ? current : undefined;
@@ -385,8 +386,8 @@ function apiDownloadCall(connection: ServiceConnection, documentId: string, file
 
 function fileOptions(fileType: FileType, settings: DownloadSettings): DownloadOptions {
 	return fileType === 'pdf'
-		? { expectedFormat: 'pdf', maxBytes: settings.maxBytes, fileName: settings.fileName }
-		: { maxBytes: settings.maxBytes, fileName: settings.fileName, fallbackMimeType: DOCX_MIME_TYPE };
+		? { expectedFormat: 'pdf', maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName }
+		: { maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName, fallbackMimeType: DOCX_MIME_TYPE };
 }
 
 /**

@@ -8,30 +8,81 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { getObject, getString } from '../../core/delivery/parse';
 import { configuredBaseUrl } from '../../core/actions/policy';
-import type { ConfirmationResult, RecognisedEvent, ServiceDescriptor } from '../../core/service';
+import { accountKey, recallConfirmation, rememberConfirmation, takeCall } from '../../core/delivery/confirmBudget';
+import { isSafeId } from '../../core/ids';
+import type { ConfirmationLimits, ConfirmationResult, RecognisedEvent, ServiceDescriptor } from '../../core/service';
 
 export const DOCGENLAB_API_BASE_URL = 'https://api.docgenlab.com/api/v1';
 
 /** What GET /documents/{id} must say for a webhook status to be believed. */
 const API_STATUS_FOR_EVENT_STATUS: Record<string, string> = { completed: 'ready', failed: 'failed' };
 
-async function confirmWithDocumentsApi(this: IWebhookFunctions, event: RecognisedEvent): Promise<ConfirmationResult> {
+/**
+ * The one answer a sender gets for every event the API does not confirm, whatever the reason:
+ * it must not tell a prober whether a document exists or what state it is in. The reason goes
+ * to n8n's log only.
+ */
+const NOT_CONFIRMED = 'DocGenLab did not confirm the event';
+
+/** `ready` and `failed` are final, so a confirmation stays true: repeats within a day cost no call. */
+const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * With Confirm With API, what the workflow gets comes from the API's answer, not from the
+ * unauthenticated body: the document's ID, status, template, creation time and error message.
+ * The API reports no signed link, so `downloadUrl` is null and DocGenLab Download fetches the
+ * file by the confirmed ID through GET /documents/{id}/download; a forged delivery for a real
+ * document cannot slip in a link of its own.
+ */
+function confirmedEvent(eventName: string, document: IDataObject): RecognisedEvent {
+	const status = getString(document, 'status') === 'ready' ? 'completed' : 'failed';
+	const jobId = String(document.id);
+	const item: IDataObject = {
+		event: eventName,
+		jobId,
+		status,
+		succeeded: status === 'completed',
+		downloadUrl: null,
+		templateId: getString(document, 'template_id') ?? null,
+		createdAt: getString(document, 'created_at') ?? null,
+		errorCode: status === 'completed' ? null : status,
+		errorMessage: getString(document, 'error_message') ?? null,
+		confirmed: true,
+	};
+	return { event: eventName, items: [item], dedupeKey: `${jobId}|${status}` };
+}
+
+async function confirmWithDocumentsApi(this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits): Promise<ConfirmationResult> {
 	const item = event.items[0];
 	const jobId = typeof item?.jobId === 'string' ? item.jobId : undefined;
 	// Test pings name no document; there is nothing to confirm.
 	if (event.event === 'webhook.test' || !jobId) return { outcome: 'confirmed' };
 	const expected = API_STATUS_FOR_EVENT_STATUS[String(item.status)];
-	if (!expected) return { outcome: 'rejected', message: `DocGenLab events report completed or failed, not ${String(item.status)}` };
+	if (!expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (its status is neither completed nor failed)` };
 	let baseUrl: string;
+	let account: string;
 	try {
 		const credentials = await this.getCredentials('docGenLabApi');
 		baseUrl = configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL);
+		account = accountKey(baseUrl, String(credentials.apiKey ?? ''));
 	} catch {
 		return { outcome: 'misconfigured', message: 'Confirm With API is on but no DocGenLab API credential is selected' };
 	}
+	const now = Date.now();
+	const known = recallConfirmation<IDataObject>(account, jobId, now);
+	if (known) {
+		return getString(known, 'status') === expected
+			? { outcome: 'confirmed', event: confirmedEvent(event.event, known), payload: known }
+			: { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API reports another final status)` };
+	}
+	if (!takeCall(account, limits.callsPerMinute, now)) {
+		return { outcome: 'unavailable', message: `Confirmations per Minute (${limits.callsPerMinute}) used up; answered 503 so DocGenLab retries later` };
+	}
+	let response: { statusCode: number; body: IDataObject };
 	try {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'docGenLabApi', {
+		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'docGenLabApi', {
 			method: 'GET',
+			// isSafeId (in recognise) keeps '..' and friends out of this path.
 			url: `${baseUrl}/documents/${encodeURIComponent(jobId)}`,
 			json: true,
 			returnFullResponse: true,
@@ -39,18 +90,19 @@ async function confirmWithDocumentsApi(this: IWebhookFunctions, event: Recognise
 			// The answer must reach DocGenLab well within its patience; it retries a 503 later.
 			timeout: 3500,
 		})) as { statusCode: number; body: IDataObject };
-		if (response.statusCode === 404) return { outcome: 'rejected', message: `DocGenLab has no document ${jobId}` };
-		if (response.statusCode !== 200) {
-			return { outcome: 'unavailable', message: `DocGenLab API answered ${response.statusCode} while confirming the event` };
-		}
-		const actual = getString(response.body, 'status');
-		if (actual !== expected) {
-			return { outcome: 'rejected', message: `DocGenLab reports document ${jobId} as ${actual ?? 'unknown'}, not ${expected}` };
-		}
-		return { outcome: 'confirmed' };
 	} catch {
 		return { outcome: 'unavailable', message: 'DocGenLab API did not answer in time to confirm the event' };
 	}
+	if (response.statusCode === 404) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (no such document)` };
+	if (response.statusCode !== 200 || typeof response.body !== 'object' || response.body === null) {
+		return { outcome: 'unavailable', message: `DocGenLab API answered ${response.statusCode} while confirming the event` };
+	}
+	const document = response.body;
+	if (String(document.id) !== jobId) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API answered for another document)` };
+	const actual = getString(document, 'status');
+	if (actual === 'ready' || actual === 'failed') rememberConfirmation(account, jobId, document, now, CONFIRMATION_TTL_MS);
+	if (actual !== expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API reports another status)` };
+	return { outcome: 'confirmed', event: confirmedEvent(event.event, document), payload: document };
 }
 
 export const docGenLab: ServiceDescriptor = {
@@ -76,6 +128,8 @@ export const docGenLab: ServiceDescriptor = {
 			const jobId = getString(payload, 'job_id');
 			const status = getString(payload, 'status');
 			if (!jobId) return { ok: false, message: 'job_id is missing' };
+			// It goes into GET /documents/{id} with the API key (Confirm With API, Download's fallback).
+			if (!isSafeId(jobId)) return { ok: false, message: 'job_id is not a DocGenLab document ID' };
 			if (!status) return { ok: false, message: 'status is missing' };
 			const metadata = getObject(payload, 'metadata');
 			const errorMessage = getString(metadata, 'error_message') ?? null;

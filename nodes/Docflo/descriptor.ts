@@ -3,6 +3,7 @@
  * a POST with the event and the full document, optionally signed with X-Docflo-Signature
  * and optionally sent with Basic, Bearer or API-key authentication.
  */
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { getObject, getString } from '../../core/delivery/parse';
@@ -37,6 +38,9 @@ export const docflo: ServiceDescriptor = {
 		credential: { type: 'docfloWebhookApi', secretField: 'signingSecret', previousSecretField: 'previousSigningSecret' },
 		// "Return a 2xx response within 30 seconds"
 		responseDeadlineSeconds: 30,
+		// `timestamp`: "when the event occurred" (signed when a signing secret is set). "Docflo may
+		// retry" without a schedule; an hour covers the usual retries, far inside the dedupe window.
+		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp' },
 		recognise({ payload }) {
 			const event = getString(payload, 'event');
 			if (!event) return { ok: false, message: 'event is missing' };
@@ -57,8 +61,13 @@ export const docflo: ServiceDescriptor = {
 				updatedAt: getString(doc, 'updatedAt') ?? null,
 				fields,
 			};
-			// A status change of the same document is a new event; a retry repeats the timestamp.
-			return { ok: true, event: { event, items: [item], dedupeKey: `${event}|${documentId}|${timestamp ?? getString(doc, 'updatedAt') ?? ''}` } };
+			// Docflo sends no event ID. A retry repeats the delivery as it was ("Docflo may retry
+			// failed webhook deliveries"), while two genuine changes of one document differ somewhere
+			// in the body (status, fields, updatedAt) even within the same second or with no
+			// timestamp at all. So the key is the event, the document and a hash of the whole
+			// (verified) body, serialised from the parsed value so it does not depend on spacing.
+			const bodyHash = createHash('sha256').update(JSON.stringify(payload)).digest('base64url');
+			return { ok: true, event: { event, items: [item], dedupeKey: `${event}|${documentId}|${bodyHash}`, timestamp: timestamp ?? undefined } };
 		},
 	},
 	download: {

@@ -8,9 +8,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString } from '../../core/actions/execute';
+import { forEachItem, requiredId, safeId } from '../../core/actions/execute';
 import { parseJsonParameter } from '../../core/actions/json';
-import { apiCall, connect, fileCall, type ServiceConnection } from '../../core/actions/policy';
+import { apiCall, connect, eventLinkCall, fileCall, type ServiceConnection } from '../../core/actions/policy';
 import { pollProperties, pollUntil, readPollSettings } from '../../core/actions/poll';
 import { withFile } from '../../core/actions/output';
 import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
@@ -154,11 +154,11 @@ export class PdfGorilla implements INodeType {
 			const settings = operation === 'get' ? undefined : readDownloadSettings(this, itemIndex);
 			const connection = await connect(this, pdfGorilla, settings ?? NO_DOWNLOAD_SETTINGS);
 			if (resource === 'job' && operation === 'get') {
-				const jobId = requiredString(this, 'jobId', 'Job ID', itemIndex);
+				const jobId = requiredId(this, 'jobId', 'Job ID', itemIndex);
 				return [{ json: await getJob(this, connection, jobId, itemIndex), pairedItem: { item: itemIndex } }];
 			}
 			if (resource === 'job' && operation === 'download') {
-				const jobId = requiredString(this, 'jobId', 'Job ID', itemIndex);
+				const jobId = requiredId(this, 'jobId', 'Job ID', itemIndex);
 				const eventUrl = (this.getNodeParameter('downloadUrl', itemIndex, '') as string | null)?.trim() || undefined;
 				const file = await onceFor(this, claimFor(this, settings!, item, `pdfGorilla:job:${jobId}`), async () =>
 					await downloadJob(this, connection, jobId, eventUrl, settings!, itemIndex),
@@ -173,7 +173,7 @@ export class PdfGorilla implements INodeType {
 							timeoutMs: settings!.timeoutMs,
 						}),
 					},
-					{ expectedFormat: 'pdf', maxBytes: settings!.maxBytes, fileName: settings!.fileName },
+					{ expectedFormat: 'pdf', maxBytes: settings!.maxBytes, totalTimeoutMs: settings!.totalTimeoutMs, fileName: settings!.fileName },
 				);
 				return [withFile({}, file, settings!.binaryPropertyName)];
 			}
@@ -186,7 +186,7 @@ export class PdfGorilla implements INodeType {
 }
 
 function templatePath(ctx: IExecuteFunctions, itemIndex: number, suffix: string): string {
-	return `/templates/${encodeURIComponent(requiredString(ctx, 'templateId', 'Template ID', itemIndex))}/generate${suffix}`;
+	return `/templates/${encodeURIComponent(requiredId(ctx, 'templateId', 'Template ID', itemIndex))}/generate${suffix}`;
 }
 
 async function getJob(ctx: IExecuteFunctions, connection: ServiceConnection, jobId: string, itemIndex: number): Promise<Job> {
@@ -203,9 +203,12 @@ async function downloadJob(
 	settings: DownloadSettings,
 	itemIndex: number,
 ): Promise<DownloadedFile> {
-	const options = { expectedFormat: 'pdf' as const, maxBytes: settings.maxBytes, fileName: settings.fileName ?? `${jobId}.pdf` };
+	const options = { expectedFormat: 'pdf' as const, maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName ?? `${jobId}.pdf` };
 	if (eventUrl) {
-		const attempt = await downloadToBinary(ctx, fileCall(connection, eventUrl, itemIndex, settings.timeoutMs), options).then(
+		// The event's link never carries the API key, even when it points under the API's own base
+		// URL: a link from an event is only as trustworthy as the event. A link that needs the key
+		// is refused (401/403) and the node fetches the job's own fresh link from the API below.
+		const attempt = await downloadToBinary(ctx, eventLinkCall(connection, eventUrl, itemIndex, settings.timeoutMs), options).then(
 			(file) => ({ file }),
 			(error: unknown) => ({ error }),
 		);
@@ -248,7 +251,7 @@ async function generateAsync(
 	const { body: started } = await requestJson<Job>(ctx, apiCall(connection, { method: 'POST', path: templatePath(ctx, itemIndex, '-async'), body }, itemIndex));
 	const poll = readPollSettings(ctx, itemIndex);
 	if (!poll) return [{ json: started, pairedItem: { item: itemIndex } }];
-	const jobId = String(started.jobId);
+	const jobId = safeId(ctx, String(started.jobId), 'Job ID', itemIndex);
 	const job = await pollUntil(ctx, 'PDF Gorilla', `job ${jobId}`, poll, itemIndex, async () => {
 		const current = await getJob(ctx, connection, jobId, itemIndex);
 		return FINAL_STATES.includes(current.status) ? current : undefined;

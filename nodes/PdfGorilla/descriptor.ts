@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { getObject, getString } from '../../core/delivery/parse';
 import { configuredBaseUrl } from '../../core/actions/policy';
+import { isSafeId } from '../../core/ids';
 import type { ServiceDescriptor } from '../../core/service';
 
 export const PDF_GORILLA_API_BASE_URL = 'https://pdfgorilla.io/api/v1';
@@ -32,10 +33,15 @@ export const pdfGorilla: ServiceDescriptor = {
 		credential: { type: 'pdfGorillaApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
 		// "Your handler should return 2xx within about 5 seconds"
 		responseDeadlineSeconds: 5,
+		// The signed body's `timestamp` (when the job ended). The docs give no retry schedule; an
+		// hour covers the usual few retries and stays far inside the 48 h dedupe window.
+		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the signed body\'s timestamp' },
 		recognise({ payload }) {
 			const jobId = getString(payload, 'jobId');
 			const status = getString(payload, 'status');
 			if (!jobId) return { ok: false, message: 'jobId is missing' };
+			// It goes into GET /jobs/{jobId} with the API key (Download File's fresh link).
+			if (!isSafeId(jobId)) return { ok: false, message: 'jobId is not a PDF Gorilla job ID' };
 			if (!status) return { ok: false, message: 'status is missing' };
 			const error = getObject(payload, 'error');
 
@@ -52,7 +58,7 @@ export const pdfGorilla: ServiceDescriptor = {
 			};
 			// "x-pdfg-event-id: Same as jobId (dedupe deliveries)". The key comes from the signed body,
 			// not the unsigned header, so a replay with a changed header is still a duplicate.
-			return { ok: true, event: { event: status, items: [item], dedupeKey: jobId } };
+			return { ok: true, event: { event: status, items: [item], dedupeKey: jobId, timestamp: getString(payload, 'timestamp') } };
 		},
 	},
 	download: {

@@ -190,7 +190,7 @@ async function downloadPdf(
 	return await downloadToBinary(ctx, eventLinkCall(connection, url, itemIndex, settings.timeoutMs), {
 		expectedFormat: 'pdf',
 		expectedBytes,
-		maxBytes: settings.maxBytes,
+		maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs,
 		fileName: settings.fileName,
 	});
 }

@@ -27,7 +27,10 @@ export const pdfSign: ServiceDescriptor = {
 			{ value: 'quota.exceeded', name: 'Quota Exceeded', description: 'A generation was blocked because the monthly quota is used up' },
 			{ value: 'test', name: 'Test', description: 'A test delivery', isTest: true },
 		],
-		checks: [{ kind: 'sharedSecretHeader', header: 'x-webhook-secret', timestampHeader: 'x-webhook-timestamp' }],
+		checks: [{ kind: 'sharedSecretHeader', header: 'x-webhook-secret' }],
+		// The body's ISO 8601 `timestamp` (documented in every event), else X-Webhook-Timestamp.
+		// Webhooks are "fire and forget" (no retries): an hour allows for delay and clock skew.
+		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp, or X-Webhook-Timestamp' },
 		credential: { type: 'pdfSignWebhookApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
 		// Not documented ("fire and forget"); we answer within the 5 s the other services ask for.
 		responseDeadlineSeconds: 5,
@@ -36,8 +39,9 @@ export const pdfSign: ServiceDescriptor = {
 			if (!event) return { ok: false, message: 'event is missing' };
 			const timestamp = getString(payload, 'timestamp') ?? headerValue(headers, 'x-webhook-timestamp') ?? null;
 			const data = getObject(payload, 'data');
+			const sentAt = timestamp ?? undefined;
 			if (event === 'test') {
-				return { ok: true, event: { event, items: [{ event, isTest: true, timestamp }] } };
+				return { ok: true, event: { event, items: [{ event, isTest: true, timestamp }], timestamp: sentAt } };
 			}
 			const known = ['pdf.generated', 'pdf.failed', 'quota.warning', 'quota.exceeded'];
 			if (known.includes(event) && !data) return { ok: false, message: 'data is missing or not an object' };
@@ -92,7 +96,7 @@ export const pdfSign: ServiceDescriptor = {
 					item = { event, timestamp, data: data ?? null };
 					identity = [timestamp];
 			}
-			return { ok: true, event: { event, items: [item], dedupeKey: [event, ...identity].join('|') } };
+			return { ok: true, event: { event, items: [item], dedupeKey: [event, ...identity].join('|'), timestamp: sentAt } };
 		},
 	},
 	download: {

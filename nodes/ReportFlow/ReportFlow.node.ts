@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString, settle } from '../../core/actions/execute';
+import { forEachItem, requiredId, requiredString, safeId, settle } from '../../core/actions/execute';
 import { parseJsonParameter } from '../../core/actions/json';
 import { withFile } from '../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../core/actions/policy';
@@ -332,6 +332,7 @@ function listedFiles(json: IDataObject, fallbackRequestId: string): FileRef[] | 
 	return files.length ? files : undefined;
 }
 
+/** Both IDs are checked by the caller (safeId): they come from events or expressions that read them. */
 function downloadPath(requestId: string, fileId?: string): string {
 	return `/file/download/${encodeURIComponent(requestId)}${fileId === undefined ? '' : `/${encodeURIComponent(fileId)}`}`;
 }
@@ -349,11 +350,13 @@ async function downloadOne(
 	settings: DownloadSettings,
 	itemIndex: number,
 ): Promise<DownloadedFile | undefined> {
+	safeId(ctx, file.requestId, 'Request ID', itemIndex);
+	safeId(ctx, file.fileId, 'File ID', itemIndex);
 	return await onceFor(ctx, claimFor(ctx, settings, item, `reportFlow:file:${file.requestId}/${file.fileId}`), async () =>
 		await downloadToBinary(
 			ctx,
 			apiCall(connection, { method: 'GET', path: downloadPath(file.requestId, file.fileId) }, itemIndex, { timeoutMs: settings.timeoutMs }),
-			{ expectedFormat: 'pdf', maxBytes: settings.maxBytes, fileName: settings.fileName ?? safeName(file.fileName, `${file.fileId}.pdf`) },
+			{ expectedFormat: 'pdf', maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName ?? safeName(file.fileName, `${file.fileId}.pdf`) },
 		),
 	);
 }
@@ -405,13 +408,14 @@ async function downloadZips(
 	for (const field of PER_FILE_FIELDS) delete common[field];
 	const output: INodeExecutionData[] = [];
 	for (const requestId of requestIds) {
+		safeId(ctx, requestId, 'Request ID', itemIndex);
 		// The trigger's one-item-per-file output repeats the request ID: one ZIP is enough.
 		if (run.zippedRequests.has(requestId)) continue;
 		const file = await onceFor(ctx, claimFor(ctx, settings, item, `reportFlow:zip:${requestId}`), async () =>
 			await downloadToBinary(
 				ctx,
 				apiCall(connection, { method: 'GET', path: downloadPath(requestId) }, itemIndex, { timeoutMs: settings.timeoutMs }),
-				{ expectedFormat: 'zip', maxBytes: settings.maxBytes, fileName: settings.fileName ?? `${safeName(requestId, 'reportflow')}.zip` },
+				{ expectedFormat: 'zip', maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName ?? `${safeName(requestId, 'reportflow')}.zip` },
 			),
 		);
 		run.zippedRequests.add(requestId);
@@ -602,7 +606,7 @@ async function generate(
 		}),
 		{
 			expectedFormat: single ? 'pdf' : 'zip',
-			maxBytes: settings.maxBytes,
+			maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs,
 			fileName: settings.fileName ?? (single ? pdfName(request.contents[0].fileName) : undefined),
 		},
 	);
@@ -639,6 +643,8 @@ async function generateAsync(
 	const requestId = typeof started.requestId === 'string' ? started.requestId : '';
 	const single = request.contents.length === 1;
 	const fileId = single && typeof json.fileId === 'string' ? json.fileId : undefined;
+	if (requestId) safeId(ctx, requestId, 'Request ID', itemIndex);
+	if (fileId) safeId(ctx, fileId, 'File ID', itemIndex);
 	if (!requestId || (single && !fileId)) {
 		throw new NodeOperationError(ctx.getNode(), 'ReportFlow accepted the generation but its answer has no request ID or file ID to wait for', {
 			itemIndex,
@@ -654,7 +660,7 @@ async function generateAsync(
 	const downloadResult = ctx.getNodeParameter('downloadResult', itemIndex, true) as boolean;
 	const result = await pollUntil(ctx, 'ReportFlow', `request ${requestId}`, poll, itemIndex, async () =>
 		downloadResult
-			? await unlessNotReady(downloadToBinary(ctx, call, { expectedFormat: format, maxBytes: settings.maxBytes, fileName }).then((file) => ({ file })))
+			? await unlessNotReady(downloadToBinary(ctx, call, { expectedFormat: format, maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName }).then((file) => ({ file })))
 			: await unlessNotReady(
 					withResponse<{ file?: DownloadedFile }>(ctx, call, async (response) => {
 						response.body.destroy();
@@ -689,7 +695,7 @@ async function listTemplates(ctx: IExecuteFunctions, connection: ServiceConnecti
 }
 
 async function templateParameters(ctx: IExecuteFunctions, connection: ServiceConnection, itemIndex: number): Promise<INodeExecutionData[]> {
-	const designId = requiredString(ctx, 'designId', 'Template ID', itemIndex);
+	const designId = requiredId(ctx, 'designId', 'Template ID', itemIndex);
 	const version = Number(ctx.getNodeParameter('version', itemIndex, 0));
 	const { body } = await requestJson<unknown>(
 		ctx,

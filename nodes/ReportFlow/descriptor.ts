@@ -6,7 +6,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { getArray, getString } from '../../core/delivery/parse';
+import { isSafeId } from '../../core/ids';
 import type { RecognisedEvent, ServiceDescriptor } from '../../core/service';
+
+/**
+ * At most this many files per event: each becomes an item and a download, so an unbounded list
+ * in one (unsigned) POST could fan out into any number of API calls.
+ */
+export const MAX_FILES_PER_EVENT = 100;
 
 /** The four API hosts the credential offers; see credentials/ReportFlowApi.credentials.ts. */
 export function reportFlowBaseUrl(credentials: ICredentialDataDecryptedObject): string {
@@ -39,6 +46,9 @@ function readFiles(entries: unknown[]): ReportFlowFile[] | string {
 		const requestId = getString(file, 'uuid') ?? getString(file, 'requestId');
 		if (!fileId) return `files[${index}].fileId is missing`;
 		if (!requestId) return `files[${index}] has neither uuid nor requestId`;
+		// Both go into GET /file/download/{requestId}/{fileId} with the credential.
+		if (!isSafeId(fileId)) return `files[${index}].fileId is not a ReportFlow file ID`;
+		if (!isSafeId(requestId)) return `files[${index}] has a uuid / requestId that is not a ReportFlow ID`;
 		const params = file.params;
 		files.push({
 			fileId,
@@ -60,13 +70,19 @@ export const reportFlow: ServiceDescriptor = {
 		checks: [],
 		// "Webhook endpoints should respond within 5 seconds"
 		responseDeadlineSeconds: 5,
+		// `timestamp`: "Event occurrence time". Up to 3 retries on 5xx, schedule not given; an hour
+		// covers them. The body is unsigned, so this stops replays, not forgeries.
+		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp' },
 		recognise({ payload, parameters }) {
 			const event = getString(payload, 'event');
 			if (!event) return { ok: false, message: 'event is missing' };
-			if (event !== 'file.completed') return { ok: true, event: { event, items: [{ event }] } };
+			if (event !== 'file.completed') return { ok: true, event: { event, items: [{ event }], timestamp: getString(payload, 'timestamp') } };
 			const entries = getArray(payload, 'files');
 			if (!entries) return { ok: false, message: 'files is missing or not an array' };
 			if (entries.length === 0) return { ok: false, message: 'files is empty' };
+			if (entries.length > MAX_FILES_PER_EVENT) {
+				return { ok: false, message: `files lists ${entries.length} files; at most ${MAX_FILES_PER_EVENT} per event are accepted` };
+			}
 			const files = readFiles(entries);
 			if (typeof files === 'string') return { ok: false, message: files };
 
@@ -82,9 +98,14 @@ export const reportFlow: ServiceDescriptor = {
 				parameters.splitFiles === false
 					? [{ ...common, files }]
 					: files.map((file, fileIndex) => ({ ...common, fileIndex, ...file }));
+			const envelope: IDataObject = { ...payload };
+			delete envelope.files;
 			const recognised: RecognisedEvent = {
 				event,
 				items,
+				timestamp: getString(payload, 'timestamp'),
+				// Each item already holds its own file; the list stays out of their copies of the event.
+				payloadPerItem: envelope,
 				dedupeKey: [common.workspaceId, common.designId, common.version, ...files.map((f) => `${f.fileId}/${f.requestId}`).sort()].join('|'),
 			};
 			return { ok: true, event: recognised };

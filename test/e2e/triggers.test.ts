@@ -209,7 +209,8 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			const payload = fake.examplePayloads.reportflow.fileCompleted();
 			const refused = await deliver('reportflow', 'reportFlowAllowlist', payload);
 			expect(refused.status).toBe(403);
-			expect(refused.json).toEqual({ error: 'Sender address is not in the IP allowlist' });
+			// The reason (not in the IP allowlist) is in n8n's log only.
+			expect(refused.json).toEqual({ error: 'Forbidden' });
 			expect((await deliver('reportflow', 'reportFlowLoopbackAllowed', payload)).status).toBe(200);
 			await expectExecutions('reportFlowAllowlist', 0);
 			await expectExecutions('reportFlowLoopbackAllowed', 1);
@@ -223,7 +224,7 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			expect(malformed.json).toEqual({ error: 'Not a ReportFlow event: files[0].fileId is missing' });
 			const array = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, [], {});
 			expect(array.status).toBe(400);
-			const unknown = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, { event: 'file.deleted' });
+			const unknown = await sendWebhook('reportflow', t.reportFlowLoopbackAllowed.url, { event: 'file.deleted', timestamp: new Date().toISOString() });
 			expect(unknown.json).toEqual({ received: true, started: false, reason: 'unknown_event' });
 			await expectExecutions('reportFlowLoopbackAllowed', 1);
 		});
@@ -256,13 +257,15 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			// Built by hand: the payload builders register the documents they name in the fake.
 			const forged = await deliver('docgenlab', 'docGenLabConfirm', { ...genuine, job_id: 'no-such-document' });
 			expect(forged.status).toBe(401);
-			expect(forged.json).toEqual({ error: 'DocGenLab has no document no-such-document' });
+			// Neither existence nor state shows: the same generic 401 for both.
+			expect(forged.json).toEqual({ error: 'Unauthorized' });
 			const pending = fake.docgenlab.createDocument({ status: 'rendering' });
 			const early = await deliver('docgenlab', 'docGenLabConfirm', { ...genuine, job_id: pending.id });
 			expect(early.status).toBe(401);
-			expect(early.json).toEqual({ error: `DocGenLab reports document ${pending.id} as rendering, not ready` });
+			expect(early.json).toEqual({ error: 'Unauthorized' });
 			const [execution] = await expectExecutions('docGenLabConfirm', 1);
-			expect(outputOf(execution)[0]).toMatchObject({ jobId: doc.id, status: 'completed' });
+			// The API's account of the event: no download_url from the unauthenticated body.
+			expect(outputOf(execution)[0]).toMatchObject({ jobId: doc.id, status: 'completed', downloadUrl: null, confirmed: true });
 		});
 	});
 
@@ -270,10 +273,10 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 		const bearer = { type: 'bearer' as const, token: SECRETS.docfloBearer };
 
 		test('a signed, authorised event runs once; a re-serialised signature over a pretty body is accepted', async () => {
-			const processed = fake.examplePayloads.docflo.event('document.processed', { timestamp: '2026-11-24T10:00:00.000Z' });
+			const processed = fake.examplePayloads.docflo.event('document.processed', { timestamp: new Date(Date.now() - 60_000).toISOString() });
 			expect((await deliver('docflo', 'docflo', processed, { secret: SECRETS.docflo, auth: bearer })).status).toBe(200);
 			expect((await deliver('docflo', 'docflo', processed, { secret: SECRETS.docflo, auth: bearer })).json).toMatchObject({ reason: 'duplicate' });
-			const approved = fake.examplePayloads.docflo.event('document.approved', { timestamp: '2026-11-24T10:05:00.000Z' });
+			const approved = fake.examplePayloads.docflo.event('document.approved', { timestamp: new Date(Date.now() - 30_000).toISOString() });
 			const pretty = await deliver('docflo', 'docflo', approved, { secret: SECRETS.docflo, auth: bearer, space: 2, docfloSignatureOver: 'reserialized' });
 			expect(pretty.status).toBe(200);
 			const executions = await expectExecutions('docflo', 2);
@@ -341,8 +344,9 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			const results = await Promise.all([
 				deliver('pdfsign', 'pdfSign', payload, { secret: 'whsec_wrong' }),
 				deliver('pdfsign', 'pdfSign', payload, {}),
-				deliver('pdfsign', 'pdfSign', payload, { secret: SECRETS.pdfSign, timestamp: new Date(Date.now() - 3600_000).toISOString() }),
-				deliver('pdfsign', 'pdfSign', payload, { secret: SECRETS.pdfSign, timestamp: new Date(Date.now() + 3600_000).toISOString() }),
+				// The body's timestamp decides (X-Webhook-Timestamp only when the body has none).
+				deliver('pdfsign', 'pdfSign', { ...payload, timestamp: new Date(Date.now() - 3600_000).toISOString() }, { secret: SECRETS.pdfSign }),
+				deliver('pdfsign', 'pdfSign', { ...payload, timestamp: new Date(Date.now() + 3600_000).toISOString() }, { secret: SECRETS.pdfSign }),
 			]);
 			expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401]);
 			await expectExecutions('pdfSign', before);

@@ -9,7 +9,7 @@ import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { expectAcknowledged, expectRejected, runWebhook, type ContextInit, type RequestInit } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectRejected, runWebhook, type ContextInit, type RequestInit } from './context';
 import {
 	DOCFLO_CREDENTIALS,
 	DOCFLO_DOCUMENT_PROCESSED,
@@ -35,6 +35,8 @@ interface TriggerCase {
 	forged?: () => RequestInit;
 	/** Events parameter that leaves out the genuine delivery's event. */
 	deselected: string[];
+	/** When the genuine delivery (the docs' example) was sent: the tests run then (replay window). */
+	at: string;
 }
 
 const CASES: TriggerCase[] = [
@@ -44,6 +46,7 @@ const CASES: TriggerCase[] = [
 		credentials: {},
 		genuine: () => plainRequest(REPORTFLOW_FILE_COMPLETED),
 		deselected: [],
+		at: '2026-02-15T10:35:00.000Z',
 	},
 	{
 		name: 'docGenLabTrigger',
@@ -51,6 +54,7 @@ const CASES: TriggerCase[] = [
 		credentials: {},
 		genuine: () => plainRequest(DOCGENLAB_COMPLETED),
 		deselected: [],
+		at: '2024-01-15T10:35:00.000Z',
 	},
 	{
 		name: 'docfloTrigger',
@@ -59,6 +63,7 @@ const CASES: TriggerCase[] = [
 		genuine: () => docfloRequest(DOCFLO_DOCUMENT_PROCESSED),
 		forged: () => docfloRequest(DOCFLO_DOCUMENT_PROCESSED, UNRELATED_SECRET),
 		deselected: ['document.created', 'document.approved'],
+		at: '2025-03-10T17:55:00.000Z',
 	},
 	{
 		name: 'pdfGorillaTrigger',
@@ -67,6 +72,7 @@ const CASES: TriggerCase[] = [
 		genuine: () => gorillaRequest(PDF_GORILLA_COMPLETED),
 		forged: () => gorillaRequest(PDF_GORILLA_COMPLETED, UNRELATED_SECRET),
 		deselected: ['failed', 'canceled'],
+		at: '2026-04-06T10:05:00.000Z',
 	},
 	{
 		name: 'pdfSignTrigger',
@@ -75,6 +81,7 @@ const CASES: TriggerCase[] = [
 		genuine: () => pdfSignRequest(PDF_SIGN_GENERATED),
 		forged: () => pdfSignRequest(PDF_SIGN_GENERATED, UNRELATED_SECRET),
 		deselected: ['pdf.failed', 'quota.warning', 'quota.exceeded'],
+		at: '2024-01-15T10:35:00.000Z',
 	},
 ];
 
@@ -91,6 +98,7 @@ function init(c: TriggerCase, extra: Partial<ContextInit> & { ip?: string; optio
 }
 
 describe.each(CASES)('$name', (c) => {
+	atTimeOfVectors(c.at);
 	test('genuine delivery starts with {received: true}, every item carrying the payload', async () => {
 		const run = await runWebhook(c.trigger, init(c));
 		expect(run.result.webhookResponse).toEqual({ received: true });

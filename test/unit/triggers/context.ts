@@ -215,7 +215,18 @@ export function expectStarted(run: WebhookRun, items: IDataObject[]): void {
 	expect(run.response.jsonCalls).toEqual([]);
 }
 
-/** Refused with `status` and `{ error }`, the workflow not started, n8n told not to answer itself. */
+/** What a sender is told for 401, 403 and 503: nothing about the setup (core/delivery/pipeline.ts). */
+export const PUBLIC_REJECTIONS: Record<number, string> = {
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	503: 'Service unavailable, try again later',
+};
+
+/**
+ * Refused with `status` and `{ error }`, the workflow not started, n8n told not to answer itself.
+ * For 401, 403 and 503 the body is the generic one and `message` is looked for in n8n's log,
+ * where the reason goes; for 400 and 413 the body says what is wrong. Returns the reason.
+ */
 export function expectRejected(run: WebhookRun, status: number, message?: string | RegExp): string {
 	expect(run.result).toEqual({ noWebhookResponse: true });
 	expect(run.result.workflowData).toBeUndefined();
@@ -224,10 +235,17 @@ export function expectRejected(run: WebhookRun, status: number, message?: string
 	const body = run.response.jsonCalls[0] as { error?: unknown };
 	expect(Object.keys(body)).toEqual(['error']);
 	expect(typeof body.error).toBe('string');
-	const error = body.error as string;
-	if (typeof message === 'string') expect(error).toContain(message);
-	else if (message) expect(error).toMatch(message);
-	return error;
+	const generic = PUBLIC_REJECTIONS[status];
+	let reason = body.error as string;
+	if (generic !== undefined) {
+		expect(reason).toBe(generic);
+		const logged = run.logs.find((line) => line.includes(`rejected a delivery (${status})`));
+		expect(logged).toBeDefined();
+		reason = logged!.replace(/^.*?rejected a delivery \(\d+\): /, '');
+	}
+	if (typeof message === 'string') expect(reason).toContain(message);
+	else if (message) expect(reason).toMatch(message);
+	return reason;
 }
 
 /** Genuine but deliberately not run: 200 with {received, started:false, reason}. */
@@ -247,4 +265,17 @@ export function expectNoLeak(run: WebhookRun, forbidden: string[]): void {
 		// Hex digests also in upper case, and the bare digest without its prefix.
 		expect(answered.toLowerCase()).not.toContain(value.toLowerCase());
 	}
+}
+
+/**
+ * Freezes Date.now at `iso` for the tests of this file (or describe block): the providers' own
+ * example payloads carry fixed timestamps, which the replay window (Maximum Event Age) would
+ * otherwise refuse as old.
+ */
+export function atTimeOfVectors(iso: string): void {
+	let spy: jest.SpyInstance<number, []> | undefined;
+	beforeAll(() => {
+		spy = jest.spyOn(Date, 'now').mockReturnValue(Date.parse(iso));
+	});
+	afterAll(() => spy?.mockRestore());
 }

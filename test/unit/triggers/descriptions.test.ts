@@ -37,10 +37,10 @@ interface Case {
 }
 
 const CASES: Case[] = [
-	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: reportFlow, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
+	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: reportFlow, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
 	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: docGenLab, hasTestEvents: true, hasMaxAge: false, hasConfirm: true },
-	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: docflo, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
-	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: pdfGorilla, hasTestEvents: false, hasMaxAge: false, hasConfirm: false },
+	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: docflo, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
+	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: pdfGorilla, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
 	{ name: 'pdfSignTrigger', node: new PdfSignTrigger(), service: pdfSign, hasTestEvents: true, hasMaxAge: true, hasConfirm: false },
 ];
 
@@ -139,7 +139,8 @@ describe.each(CASES)('$name description', (c) => {
 		expect(byName.allowedIpAddresses).toBe('');
 		expect(byName.passUnknownEvents).toBe(false);
 		if (c.hasTestEvents) expect(byName.acceptTestEventsInProduction).toBe(false);
-		if (c.hasMaxAge) expect(byName.maxTimestampAgeSeconds).toBe(0);
+		// Replay window on by default: an hour, inside the 48 h dedupe window.
+		if (c.hasMaxAge) expect(byName.maxTimestampAgeSeconds).toBe(3600);
 		if (c.hasConfirm) expect(byName.confirmWithApi).toBe(false);
 	});
 

@@ -4,6 +4,7 @@
  * GET /documents/{id} (API-NOTES.md).
  */
 import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { resetConfirmationState } from '../../../core/delivery/confirmBudget';
 import { expectAcknowledged, expectRejected, expectStarted, runWebhook } from './context';
 import {
 	DOCGENLAB_API_CREDENTIALS,
@@ -92,8 +93,8 @@ describe('DocGenLab Trigger: hostile bodies → 400', () => {
 		expectRejected(await runWebhook(trigger, { request: { rawBody } }), 400, message);
 	});
 
-	test('a few MB of valid JSON starts the workflow', async () => {
-		const body = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), metadata: { template_id: 't', notes: 'y'.repeat(3 * 1024 * 1024) } });
+	test('1.5 MB (under the 2 MiB limit) of valid JSON starts the workflow', async () => {
+		const body = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), metadata: { template_id: 't', notes: 'y'.repeat(1536 * 1024) } });
 		const run = await runWebhook(trigger, { request: plainRequest(body) });
 		expect(run.result.webhookResponse).toEqual({ received: true });
 		expect(run.result.workflowData?.[0][0].json.jobId).toBe('abc-123-def-456');
@@ -144,16 +145,34 @@ describe('DocGenLab Trigger: dedupe', () => {
 describe('DocGenLab Trigger: Confirm With API', () => {
 	const confirmOn = { options: { confirmWithApi: true } };
 	const apiAnswers = (statusCode: number, body: unknown = {}) => jest.fn(async () => ({ statusCode, body, headers: {} }));
+	// Confirmations of final states are remembered process-wide; every test starts afresh.
+	beforeEach(() => resetConfirmationState());
+	const ID = 'abc-123-def-456';
+	/** What the workflow gets: the API's account of the document, never the body's download_url. */
+	const confirmedItem = (document: Record<string, unknown>, status: 'completed' | 'failed') => ({
+		event: 'document.generated',
+		jobId: ID,
+		status,
+		succeeded: status === 'completed',
+		downloadUrl: null,
+		templateId: (document.template_id as string | undefined) ?? null,
+		createdAt: (document.created_at as string | undefined) ?? null,
+		errorCode: status === 'completed' ? null : 'failed',
+		errorMessage: (document.error_message as string | undefined) ?? null,
+		confirmed: true,
+		payload: document,
+	});
 
 	test('the API says ready → starts; the request is GET /documents/{job_id} with the docGenLabApi credential', async () => {
-		const api = apiAnswers(200, { id: 'abc-123-def-456', status: 'ready' });
+		const document = { id: ID, status: 'ready', template_id: 'template-xyz', created_at: '2024-01-15T10:30:00Z' };
+		const api = apiAnswers(200, document);
 		const run = await runWebhook(trigger, {
 			parameters: confirmOn,
 			credentials: DOCGENLAB_API_CREDENTIALS({ baseUrl: 'https://api.docgenlab.com/api/v1/' }),
 			httpRequestWithAuthentication: api,
 			request: plainRequest(DOCGENLAB_COMPLETED),
 		});
-		expectStarted(run, [COMPLETED_ITEM]);
+		expectStarted(run, [confirmedItem(document, 'completed')]);
 		expect(api).toHaveBeenCalledTimes(1);
 		expect(api).toHaveBeenCalledWith(
 			'docGenLabApi',
@@ -165,37 +184,36 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 	});
 
 	test('a failed event confirmed by status failed → starts', async () => {
-		const api = apiAnswers(200, { status: 'failed' });
+		const document = { id: ID, status: 'failed', error_message: 'Template rendering failed: missing variable customer_name' };
+		const api = apiAnswers(200, document);
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(DOCGENLAB_FAILED) });
-		expectStarted(run, [FAILED_ITEM]);
+		expectStarted(run, [confirmedItem(document, 'failed')]);
 	});
 
-	test('the job id is URL-encoded into the path', async () => {
-		const api = apiAnswers(200, { status: 'ready' });
-		const body = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), job_id: '../templates/x?y=1' });
-		await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(body) });
-		expect(api).toHaveBeenCalledWith(
-			'docGenLabApi',
-			expect.objectContaining({ url: 'https://api.docgenlab.com/api/v1/documents/..%2Ftemplates%2Fx%3Fy%3D1' }),
-		);
+	test.each(['../templates/x?y=1', '..', '%2e%2e', 'a/b'])('a job id that could steer the API path (%s) → 400, the API is not asked', async (jobId) => {
+		const api = apiAnswers(200, { id: jobId, status: 'ready' });
+		const body = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), job_id: jobId });
+		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(body) });
+		expectRejected(run, 400, 'job_id is not a DocGenLab document ID');
+		expect(api).not.toHaveBeenCalled();
 	});
 
 	test('the API says queued for a completed event → 401', async () => {
-		const api = apiAnswers(200, { status: 'queued' });
+		const api = apiAnswers(200, { id: ID, status: 'queued' });
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(DOCGENLAB_COMPLETED) });
-		expectRejected(run, 401, 'DocGenLab reports document abc-123-def-456 as queued, not ready');
+		expectRejected(run, 401, 'DocGenLab did not confirm the event');
 	});
 
 	test('the API says ready for a failed event → 401', async () => {
-		const api = apiAnswers(200, { status: 'ready' });
+		const api = apiAnswers(200, { id: ID, status: 'ready' });
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(DOCGENLAB_FAILED) });
-		expectRejected(run, 401, 'as ready, not failed');
+		expectRejected(run, 401, 'DocGenLab did not confirm the event');
 	});
 
 	test('the API answers 404 → 401', async () => {
 		const api = apiAnswers(404, { detail: 'Not found' });
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(DOCGENLAB_COMPLETED) });
-		expectRejected(run, 401, 'DocGenLab has no document abc-123-def-456');
+		expectRejected(run, 401, 'DocGenLab did not confirm the event');
 	});
 
 	test.each([500, 429, 502])('the API answers %s → 503 (DocGenLab retries later)', async (statusCode) => {
@@ -222,7 +240,8 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 		const staticData = {};
 		const init = { staticData, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), request: plainRequest(DOCGENLAB_COMPLETED) };
 		expectRejected(await runWebhook(trigger, { ...init, httpRequestWithAuthentication: apiAnswers(500) }), 503);
-		expectStarted(await runWebhook(trigger, { ...init, httpRequestWithAuthentication: apiAnswers(200, { status: 'ready' }) }), [COMPLETED_ITEM]);
+		const document = { id: ID, status: 'ready' };
+		expectStarted(await runWebhook(trigger, { ...init, httpRequestWithAuthentication: apiAnswers(200, document) }), [confirmedItem(document, 'completed')]);
 	});
 
 	test('option off: the API is not asked', async () => {

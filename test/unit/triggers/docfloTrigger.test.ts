@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
-import { expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -25,6 +25,9 @@ import {
 } from './vectors';
 
 const trigger = new DocfloTrigger();
+
+// The docs' example payloads are stamped 2025-03-10: the tests run at that time (replay window).
+atTimeOfVectors('2025-03-10T17:55:00.000Z');
 
 const FIELDS = {
 	InvoiceId: 'INV-2025-001',
@@ -271,10 +274,10 @@ describe('Docflo Trigger: hostile bodies', () => {
 		expectRejected(run, 401, 'Invalid x-docflo-signature signature');
 	});
 
-	test('a few MB of valid, signed JSON starts the workflow', async () => {
+	test('1.5 MB (under the 2 MiB limit) of valid, signed JSON starts the workflow', async () => {
 		const payload = json(DOCFLO_DOCUMENT_PROCESSED);
 		const doc = payload.doc as Record<string, unknown>;
-		const body = JSON.stringify({ ...payload, doc: { ...doc, fields: { Notes: 'z'.repeat(4 * 1024 * 1024) } } }, null, 2);
+		const body = JSON.stringify({ ...payload, doc: { ...doc, fields: { Notes: 'z'.repeat(1536 * 1024) } } }, null, 2);
 		const run = await runWebhook(trigger, { credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(body) });
 		expect(run.result.webhookResponse).toEqual({ received: true });
 		expect(run.result.workflowData?.[0][0].json.documentId).toBe('document-id');
@@ -321,8 +324,10 @@ describe('Docflo Trigger: dedupe', () => {
 		const staticData = {};
 		const later = DOCFLO_DOCUMENT_PROCESSED.replace('"timestamp": "2025-03-10T17:53:46.000Z"', '"timestamp": "2025-03-11T08:00:00.000Z"');
 		expect(later).not.toBe(DOCFLO_DOCUMENT_PROCESSED);
-		await runWebhook(trigger, { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) });
-		const run = await runWebhook(trigger, { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(later) });
+		// 14 hours apart: the replay window is off here, this is about the key.
+		const parameters = { options: { maxTimestampAgeSeconds: 0 } };
+		await runWebhook(trigger, { staticData, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) });
+		const run = await runWebhook(trigger, { staticData, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(later) });
 		expect(run.result.workflowData?.[0][0].json.timestamp).toBe('2025-03-11T08:00:00.000Z');
 	});
 

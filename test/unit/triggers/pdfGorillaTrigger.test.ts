@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -25,6 +25,9 @@ import {
 } from './vectors';
 
 const trigger = new PdfGorillaTrigger();
+
+// The docs' example payloads are stamped 2026-04-06: the tests run at that time (replay window).
+atTimeOfVectors('2026-04-06T10:05:00.000Z');
 const JOB_ID = 'cma1b2c3d4e5f6g7h8i9j0k';
 
 const COMPLETED_ITEM = {
@@ -157,8 +160,8 @@ describe('PDF Gorilla Trigger: hostile bodies', () => {
 		expectRejected(await runWebhook(trigger, { credentials: GORILLA_CREDENTIALS(), request: { rawBody } }), 401, 'Missing x-pdfg-signature');
 	});
 
-	test('a few MB of valid, signed JSON starts the workflow', async () => {
-		const body = JSON.stringify({ ...json(PDF_GORILLA_COMPLETED), downloadUrl: 'https://pdfgorilla.io/d/' + 'q'.repeat(3 * 1024 * 1024) });
+	test('1.5 MB (under the 2 MiB limit) of valid, signed JSON starts the workflow', async () => {
+		const body = JSON.stringify({ ...json(PDF_GORILLA_COMPLETED), downloadUrl: 'https://pdfgorilla.io/d/' + 'q'.repeat(1536 * 1024) });
 		const run = await runWebhook(trigger, { credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(body) });
 		expect(run.result.webhookResponse).toEqual({ received: true });
 		expect(run.result.workflowData?.[0][0].json.jobId).toBe(JOB_ID);

@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
-import { expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -23,6 +23,9 @@ import {
 } from './vectors';
 
 const trigger = new PdfSignTrigger();
+
+// The docs' example payloads are stamped 2024-01-15: the tests run at that time (replay window).
+atTimeOfVectors('2024-01-15T10:35:00.000Z');
 const TIMESTAMP = '2024-01-15T10:30:45.123Z';
 
 const GENERATED_ITEM = {
@@ -104,9 +107,9 @@ describe('PDF-Sign Trigger: genuine deliveries', () => {
 
 	test('event and timestamp fall back to X-Webhook-Event / X-Webhook-Timestamp when the body has none', async () => {
 		const body = JSON.stringify({ data: json(PDF_SIGN_QUOTA_WARNING).data });
-		const request = pdfSignRequest(body, CURRENT_SECRET, { headers: { 'X-Webhook-Event': 'quota.warning', 'X-Webhook-Timestamp': '2024-02-01T00:00:00.000Z' } });
+		const request = pdfSignRequest(body, CURRENT_SECRET, { headers: { 'X-Webhook-Event': 'quota.warning', 'X-Webhook-Timestamp': '2024-01-15T10:34:00.000Z' } });
 		const run = await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request });
-		expectStarted(run, [{ ...WARNING_ITEM, timestamp: '2024-02-01T00:00:00.000Z', payload: json(body) }]);
+		expectStarted(run, [{ ...WARNING_ITEM, timestamp: '2024-01-15T10:34:00.000Z', payload: json(body) }]);
 	});
 });
 
@@ -162,49 +165,69 @@ describe('PDF-Sign Trigger: X-Webhook-Secret', () => {
 
 describe('PDF-Sign Trigger: Maximum Event Age', () => {
 	const maxAge = (seconds: number) => ({ options: { maxTimestampAgeSeconds: seconds } });
+	/** The docs' pdf.generated without its body timestamp, so X-Webhook-Timestamp decides. */
 	const at = (timestamp: string | undefined) => {
-		const request = pdfSignRequest(PDF_SIGN_GENERATED);
+		const { timestamp: _inBody, ...rest } = json(PDF_SIGN_GENERATED);
+		const request = pdfSignRequest(JSON.stringify(rest));
 		const headers = { ...request.headers };
 		delete headers['X-Webhook-Timestamp'];
 		if (timestamp !== undefined) headers['x-webhook-timestamp'] = timestamp;
 		return { ...request, headers };
 	};
 	const iso = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000).toISOString();
+	const expectRunning = (run: Awaited<ReturnType<typeof runWebhook>>) => {
+		expect(run.result.webhookResponse).toEqual({ received: true });
+		expect(run.result.workflowData?.[0]).toHaveLength(1);
+	};
 
 	test('fresh (ISO 8601) → starts', async () => {
-		expectStarted(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(-5)) }), [GENERATED_ITEM]);
+		expectRunning(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(-5)) }));
 	});
 
 	test('fresh (unix seconds and milliseconds) → starts', async () => {
 		const seconds = String(Math.floor(Date.now() / 1000));
 		const millis = String(Date.now());
-		expectStarted(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(seconds) }), [GENERATED_ITEM]);
-		expectStarted(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(millis) }), [GENERATED_ITEM]);
+		expectRunning(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(seconds) }));
+		expectRunning(await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(millis) }));
 	});
 
 	test('too old → 401', async () => {
 		const run = await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(-600)) });
-		expectRejected(run, 401, 'x-webhook-timestamp rejected: too old');
+		expectRejected(run, 401, 'is older than Maximum Event Age (300 s)');
 	});
 
 	test('too far in the future → 401', async () => {
 		const run = await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(600)) });
-		expectRejected(run, 401, 'x-webhook-timestamp rejected: too new');
+		expectRejected(run, 401, 'is further in the future than Maximum Event Age (300 s)');
 	});
 
 	test('missing → 401', async () => {
 		const run = await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at(undefined) });
-		expectRejected(run, 401, 'x-webhook-timestamp rejected: missing');
+		expectRejected(run, 401, 'has no timestamp');
 	});
 
 	test('unparseable → 401', async () => {
 		const run = await runWebhook(trigger, { parameters: maxAge(300), credentials: PDF_SIGN_CREDENTIALS(), request: at('yesterday') });
-		expectRejected(run, 401, 'x-webhook-timestamp rejected: unparseable');
+		expectRejected(run, 401, 'has a timestamp that cannot be read');
 	});
 
-	test('option off (0, the default): an old or missing timestamp is fine', async () => {
-		expectStarted(await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: at('2024-01-15T10:30:45.123Z') }), [GENERATED_ITEM]);
-		expectStarted(await runWebhook(trigger, { parameters: maxAge(0), credentials: PDF_SIGN_CREDENTIALS(), request: at(undefined) }), [GENERATED_ITEM]);
+	test('on by default (1 hour); 0 turns it off', async () => {
+		expectRunning(await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(-3500)) }));
+		expectRejected(await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: at(iso(-3700)) }), 401, 'Maximum Event Age (3600 s)');
+		expectRunning(await runWebhook(trigger, { parameters: maxAge(0), credentials: PDF_SIGN_CREDENTIALS(), request: at('2020-01-15T10:30:45.123Z') }));
+		expectRunning(await runWebhook(trigger, { parameters: maxAge(0), credentials: PDF_SIGN_CREDENTIALS(), request: at(undefined) }));
+	});
+
+	test('the body\'s timestamp wins over the header', async () => {
+		const request = pdfSignRequest(PDF_SIGN_GENERATED, CURRENT_SECRET, { headers: { 'X-Webhook-Timestamp': iso(0) } });
+		const stale = { ...request, headers: { ...request.headers, 'X-Webhook-Timestamp': iso(0) } };
+		// The body says 2024-01-15T10:30:45Z: two hours before "now" it is refused whatever the header says.
+		const later = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2024-01-15T12:30:45.123Z'));
+		try {
+			expectRejected(await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: stale }), 401, 'is older than');
+		} finally {
+			later.mockReturnValue(Date.parse('2024-01-15T10:35:00.000Z'));
+		}
 	});
 
 	test('the secret is checked before the timestamp: a fresh timestamp does not help a wrong secret', async () => {
@@ -236,10 +259,10 @@ describe('PDF-Sign Trigger: hostile bodies', () => {
 		expectRejected(await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: { rawBody, headers: {} } }), 401, 'x-webhook-secret');
 	});
 
-	test('a few MB of valid JSON with the right secret starts the workflow', async () => {
+	test('1.5 MB (under the 2 MiB limit) of valid JSON with the right secret starts the workflow', async () => {
 		const payload = json(PDF_SIGN_GENERATED);
 		const data = payload.data as Record<string, unknown>;
-		const body = JSON.stringify({ ...payload, data: { ...data, variables: { notes: 'v'.repeat(3 * 1024 * 1024) } } });
+		const body = JSON.stringify({ ...payload, data: { ...data, variables: { notes: 'v'.repeat(1536 * 1024) } } });
 		const run = await runWebhook(trigger, { credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(body) });
 		expect(run.result.webhookResponse).toEqual({ received: true });
 		expect(run.result.workflowData?.[0][0].json.storagePath).toBe('user-id/template-id/1705312245123.pdf');

@@ -3,10 +3,13 @@
  * (reportflow-webhooks.txt), one item per file by default.
  */
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { expectAcknowledged, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectRejected, expectStarted, runWebhook } from './context';
 import { REPORTFLOW_FILE_COMPLETED, REPORTFLOW_TWO_FILES, buf, json, plainRequest } from './vectors';
 
 const trigger = new ReportFlowTrigger();
+
+// The docs' example payloads are stamped 2026-02-15: the tests run at that time (replay window).
+atTimeOfVectors('2026-02-15T10:35:00.000Z');
 
 const COMMON = {
 	event: 'file.completed',
@@ -35,7 +38,8 @@ describe('ReportFlow Trigger: genuine deliveries', () => {
 
 	test('two files make two items, each with the event\'s workspace, design and version; requestId is accepted instead of uuid', async () => {
 		const run = await runWebhook(trigger, { request: plainRequest(REPORTFLOW_TWO_FILES) });
-		const payload = json(REPORTFLOW_TWO_FILES);
+		// Each item carries the event without its files list (each holds its own file already).
+		const { files: _files, ...payload } = json(REPORTFLOW_TWO_FILES);
 		const common = { ...COMMON, timestamp: '2026-02-15T10:31:00.000Z', fileCount: 2 };
 		expectStarted(run, [
 			{ ...common, fileIndex: 0, fileId: 'file_a', requestId: 'uuid_789', fileName: 'invoice-a.pdf', params: { companyName: 'Company A' }, payload },
@@ -45,7 +49,8 @@ describe('ReportFlow Trigger: genuine deliveries', () => {
 
 	test('a file with only requestId (current API docs) and no fileName or params', async () => {
 		const body = JSON.stringify({ event: 'file.completed', workspaceId: 'ws_1', designId: 'd_1', version: 1, files: [{ fileId: 'f1', requestId: 'r1' }] });
-		const run = await runWebhook(trigger, { request: plainRequest(body) });
+		// No timestamp: only with the replay window off.
+		const run = await runWebhook(trigger, { parameters: { options: { maxTimestampAgeSeconds: 0 } }, request: plainRequest(body) });
 		expectStarted(run, [
 			{
 				event: 'file.completed',
@@ -86,10 +91,10 @@ describe('ReportFlow Trigger: genuine deliveries', () => {
 		expect(run.result.workflowData?.[0][0].json.fileId).toBe('file_xyz');
 	});
 
-	test('a few MB of valid JSON is handled like any other delivery', async () => {
-		const big = 'x'.repeat(3 * 1024 * 1024);
+	test('1.5 MB (under the 2 MiB limit) of valid JSON is handled like any other delivery', async () => {
+		const big = 'x'.repeat(1536 * 1024);
 		const body = JSON.stringify({ ...json(REPORTFLOW_FILE_COMPLETED), files: [{ fileId: 'f1', uuid: 'u1', fileName: 'big.pdf', params: { notes: big } }] });
-		expect(body.length).toBeGreaterThan(3 * 1024 * 1024);
+		expect(body.length).toBeGreaterThan(1536 * 1024);
 		const run = await runWebhook(trigger, { request: plainRequest(body) });
 		expect(run.result.webhookResponse).toEqual({ received: true });
 		expect(run.result.workflowData?.[0][0].json.params).toEqual({ notes: big });
@@ -120,8 +125,8 @@ describe('ReportFlow Trigger: hostile bodies (unsigned service) → 400 naming t
 		expect(error.length).toBeLessThan(200);
 	});
 
-	test('a few MB of garbage: 400 with a short message that does not echo the body', async () => {
-		const garbage = buf('{"event": "file.completed", "files": [' + 'A'.repeat(4 * 1024 * 1024));
+	test('1.5 MB (under the 2 MiB limit) of garbage: 400 with a short message that does not echo the body', async () => {
+		const garbage = buf('{"event": "file.completed", "files": [' + 'A'.repeat(1536 * 1024));
 		const run = await runWebhook(trigger, { request: { rawBody: garbage } });
 		const error = expectRejected(run, 400, /^Request body is not valid JSON/);
 		expect(error).not.toContain('AAAA');
@@ -150,7 +155,7 @@ describe('ReportFlow Trigger: event filter', () => {
 	});
 
 	test('an unknown event is acknowledged, or passed on with Pass Unknown Events', async () => {
-		const body = '{"event": "file.deleted", "fileId": "file_xyz"}';
+		const body = '{"event": "file.deleted", "timestamp": "2026-02-15T10:34:00.000Z", "fileId": "file_xyz"}';
 		expectAcknowledged(await runWebhook(trigger, { request: plainRequest(body) }), 'unknown_event');
 		const passed = await runWebhook(trigger, { parameters: { options: { passUnknownEvents: true } }, request: plainRequest(body) });
 		expectStarted(passed, [{ event: 'file.deleted', payload: json(body) }]);
