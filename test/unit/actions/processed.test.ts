@@ -5,9 +5,12 @@
 import { mock } from 'jest-mock-extended';
 import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
-import { claimOnce, onceFor, releaseClaim, STALE_LOCK_MS } from '../../../core/actions/processed';
+import { claimOnce, onceFor, PERSISTED_EVENTS, releaseClaim, STALE_LOCK_MS, type Claim } from '../../../core/actions/processed';
 
-const EXPECTED_OPTIONS = { mode: 'entries', maxEntries: 20_000 };
+/** A claim written to the database, as for items answered Immediately. */
+const claim = (key: string): Claim => ({ key, persist: true, retryOfFailedDelivery: false });
+
+const EXPECTED_OPTIONS = { mode: 'entries', maxEntries: 2 * PERSISTED_EVENTS };
 
 /**
  * n8n's processed_data table as n8n's DeduplicationHelper uses it: one row per
@@ -15,8 +18,12 @@ const EXPECTED_OPTIONS = { mode: 'entries', maxEntries: 20_000 };
  * with awaits in between (no lock), and created with an INSERT that fails on the primary key
  * when the row appeared meanwhile.
  */
+let tables = 0;
+
 class ProcessedDataTable {
 	readonly rows = new Map<string, string[]>();
+	/** Each table is one workflow's: the claims memory is process-wide, keyed by workflow. */
+	readonly workflowId = `wf${++tables}`;
 
 	private async roundTrip(): Promise<void> {
 		await new Promise((resolve) => setImmediate(resolve));
@@ -80,7 +87,7 @@ function createContext(options: { table?: ProcessedDataTable; nodeId?: string; m
 	const executionId = options.executionId ?? String(++executions);
 	const ctx = mock<IExecuteFunctions>();
 	ctx.helpers = helpers as unknown as IExecuteFunctions['helpers'];
-	ctx.getWorkflow.mockReturnValue({ id: 'wf1', active: true });
+	ctx.getWorkflow.mockReturnValue({ id: table.workflowId, active: true });
 	ctx.getExecutionId.mockReturnValue(executionId);
 	ctx.getMode.mockReturnValue((options.mode ?? 'webhook') as ReturnType<IExecuteFunctions['getMode']>);
 	ctx.logger = { warn: jest.fn(), info: jest.fn(), debug: jest.fn(), error: jest.fn() } as unknown as IExecuteFunctions['logger'];
@@ -93,28 +100,28 @@ function createContext(options: { table?: ProcessedDataTable; nodeId?: string; m
 describe('claimOnce / releaseClaim', () => {
 	it("claims a key once per workflow, in 'entries' mode with a bounded history", async () => {
 		const { ctx, another, checkProcessedAndRecord } = createContext({ executionId: '41' });
-		await expect(claimOnce(ctx, 'pdfGorilla:job:1')).resolves.toBe(true);
-		await expect(claimOnce(another(), 'pdfGorilla:job:1')).resolves.toBe(false);
-		await expect(claimOnce(another(), 'pdfGorilla:job:2')).resolves.toBe(true);
+		await expect(claimOnce(ctx, claim('pdfGorilla:job:1'))).resolves.toBe(true);
+		await expect(claimOnce(another(), claim('pdfGorilla:job:1'))).resolves.toBe(false);
+		await expect(claimOnce(another(), claim('pdfGorilla:job:2'))).resolves.toBe(true);
 		expect(checkProcessedAndRecord).toHaveBeenCalledWith(['pdfGorilla:job:1', 'pdfGorilla:job:1@execution:41'], 'workflow', EXPECTED_OPTIONS);
 	});
 
 	it('lets the execution that claimed a key claim it again (n8n 1.x re-runs a killed worker\'s job under the same id)', async () => {
 		const { ctx, another, table } = createContext({ executionId: '77' });
-		await expect(claimOnce(ctx, 'job:1')).resolves.toBe(true);
-		await expect(claimOnce(another({ executionId: '77' }), 'job:1')).resolves.toBe(true);
-		await expect(claimOnce(another({ executionId: '78' }), 'job:1')).resolves.toBe(false);
+		await expect(claimOnce(ctx, claim('job:1'))).resolves.toBe(true);
+		await expect(claimOnce(another({ executionId: '77' }), claim('job:1'))).resolves.toBe(true);
+		await expect(claimOnce(another({ executionId: '78' }), claim('job:1'))).resolves.toBe(false);
 		// The loser's mark is not left behind to fill the history.
 		expect(table.claims()).toEqual(['job:1', 'job:1@execution:77']);
 	});
 
 	it('releases a claim so the key can be claimed again', async () => {
 		const { ctx, another, table, removeProcessed } = createContext({ executionId: '5' });
-		await claimOnce(ctx, 'k');
-		await releaseClaim(ctx, 'k');
+		await claimOnce(ctx, claim('k'));
+		await releaseClaim(ctx, claim('k'));
 		expect(removeProcessed).toHaveBeenCalledWith(['k', 'k@execution:5'], 'workflow', EXPECTED_OPTIONS);
 		expect(table.claims()).toEqual([]);
-		await expect(claimOnce(another(), 'k')).resolves.toBe(true);
+		await expect(claimOnce(another(), claim('k'))).resolves.toBe(true);
 	});
 });
 
@@ -122,7 +129,7 @@ describe('onceFor', () => {
 	it('runs the work the first time and keeps the claim', async () => {
 		const { ctx, recorded, removeProcessed } = createContext();
 		const work = jest.fn(async () => 'file');
-		await expect(onceFor(ctx, 'job:1', work)).resolves.toBe('file');
+		await expect(onceFor(ctx, claim('job:1'), work)).resolves.toBe('file');
 		expect(work).toHaveBeenCalledTimes(1);
 		expect(recorded.has('job:1')).toBe(true);
 		expect(removeProcessed).not.toHaveBeenCalled();
@@ -130,9 +137,9 @@ describe('onceFor', () => {
 
 	it('skips (undefined) without running the work when the key was claimed before', async () => {
 		const { ctx, another } = createContext();
-		await onceFor(ctx, 'job:1', async () => 'first');
+		await onceFor(ctx, claim('job:1'), async () => 'first');
 		const work = jest.fn(async () => 'second');
-		await expect(onceFor(another(), 'job:1', work)).resolves.toBeUndefined();
+		await expect(onceFor(another(), claim('job:1'), work)).resolves.toBeUndefined();
 		expect(work).not.toHaveBeenCalled();
 	});
 
@@ -140,24 +147,26 @@ describe('onceFor', () => {
 		const { ctx, another, recorded, removeProcessed } = createContext();
 		const failure = new Error('download failed');
 		await expect(
-			onceFor(ctx, 'job:1', async () => {
+			onceFor(ctx, claim('job:1'), async () => {
 				throw failure;
 			}),
 		).rejects.toBe(failure);
 		expect(removeProcessed).toHaveBeenCalledWith(['job:1', expect.stringMatching(/^job:1@execution:/)], 'workflow', EXPECTED_OPTIONS);
 		expect(recorded.has('job:1')).toBe(false);
 		// The provider's retry of the same event is therefore not swallowed.
-		await expect(onceFor(another(), 'job:1', async () => 'retried')).resolves.toBe('retried');
+		await expect(onceFor(another(), claim('job:1'), async () => 'retried')).resolves.toBe('retried');
 	});
 
 	it('claims before the work starts, so a racing second execution of the same event skips', async () => {
 		const { ctx, another } = createContext();
 		let finish!: (value: string) => void;
 		const slow = jest.fn(() => new Promise<string>((resolve) => (finish = resolve)));
-		const first = onceFor(ctx, 'job:1', slow);
+		const first = onceFor(ctx, claim('job:1'), slow);
 		await new Promise((resolve) => setImmediate(resolve));
 		const racing = jest.fn(async () => 'duplicate');
-		await expect(onceFor(another(), 'job:1', racing)).resolves.toBeUndefined();
+		await expect(onceFor(another(), claim('job:1'), racing)).resolves.toBeUndefined();
+		// The first one writes its claim to the database before it starts the work.
+		while (slow.mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
 		finish('file');
 		await expect(first).resolves.toBe('file');
 		expect(racing).not.toHaveBeenCalled();
@@ -178,7 +187,7 @@ describe('onceFor', () => {
 
 	it('keeps the claim for work that succeeds with a falsy result', async () => {
 		const { ctx, removeProcessed } = createContext();
-		await expect(onceFor(ctx, 'k', async () => 0)).resolves.toBe(0);
+		await expect(onceFor(ctx, claim('k'), async () => 0)).resolves.toBe(0);
 		expect(removeProcessed).not.toHaveBeenCalled();
 	});
 
@@ -190,7 +199,7 @@ describe('onceFor', () => {
 		removeProcessed.mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
 		const failure = new Error('PDF Gorilla answered HTTP 404');
 		await expect(
-			onceFor(ctx, 'k', async () => {
+			onceFor(ctx, claim('k'), async () => {
 				throw failure;
 			}),
 		).rejects.toBe(failure);
@@ -207,7 +216,7 @@ describe("claimOnce and n8n's own row-creation race", () => {
 			}
 			return await real(items, scope, options);
 		});
-		await expect(claimOnce(ctx, 'pdfGorilla:job:race')).resolves.toBe(true);
+		await expect(claimOnce(ctx, claim('pdfGorilla:job:race'))).resolves.toBe(true);
 		expect(checkProcessedAndRecord.mock.calls.filter(([, scope]) => scope === 'workflow')).toHaveLength(2);
 	});
 
@@ -218,7 +227,7 @@ describe("claimOnce and n8n's own row-creation race", () => {
 			if (scope === 'workflow') throw new Error('connection terminated');
 			return await real(items, scope, options);
 		});
-		await expect(claimOnce(ctx, 'k')).rejects.toThrow('connection terminated');
+		await expect(claimOnce(ctx, claim('k'))).rejects.toThrow('connection terminated');
 		expect(checkProcessedAndRecord.mock.calls.filter(([, scope]) => scope === 'workflow')).toHaveLength(1);
 		expect(table.rows.has('n:download-node')).toBe(false);
 	});
@@ -244,7 +253,7 @@ describe('claims under concurrency (the race n8n has on its own)', () => {
 
 	it('claims every key exactly once and loses none, within one process', async () => {
 		const { another, table } = createContext();
-		const claimed = await Promise.all([...keys, ...keys, ...keys].map(async (key) => ((await claimOnce(another(), key)) ? key : undefined)));
+		const claimed = await Promise.all([...keys, ...keys, ...keys].map(async (key) => ((await claimOnce(another(), claim(key))) ? key : undefined)));
 		expect(claimed.filter(Boolean).sort()).toEqual([...keys].sort());
 		expect(eventKeys(table).sort()).toEqual([...keys].sort());
 		expect(table.rows.has('n:download-node')).toBe(false);
@@ -254,14 +263,14 @@ describe('claims under concurrency (the race n8n has on its own)', () => {
 		const table = new ProcessedDataTable();
 		// Each worker process has its own copy of the module, so only the lock row orders them.
 		const processes = [1, 2, 3].map(() => {
-			let claim!: typeof claimOnce;
+			let claimInProcess!: typeof claimOnce;
 			jest.isolateModules(() => {
-				claim = (jest.requireActual('../../../core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
+				claimInProcess = (jest.requireActual('../../../core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
 			});
-			return { claim, ctx: () => createContext({ table }).ctx };
+			return { claim: claimInProcess, ctx: () => createContext({ table }).ctx };
 		});
 		const attempts = keys.flatMap((key, i) => processes.map((p, j) => ({ key, p: processes[(i + j) % processes.length] ?? p })));
-		const claimed = await Promise.all(attempts.map(async ({ key, p }) => ((await p.claim(p.ctx(), key)) ? key : undefined)));
+		const claimed = await Promise.all(attempts.map(async ({ key, p }) => ((await p.claim(p.ctx(), claim(key))) ? key : undefined)));
 		expect(claimed.filter(Boolean).sort()).toEqual([...keys].sort());
 		expect(eventKeys(table).sort()).toEqual([...keys].sort());
 	});
@@ -269,9 +278,9 @@ describe('claims under concurrency (the race n8n has on its own)', () => {
 	it('keeps releases and claims of different keys from overwriting each other', async () => {
 		const { another, table } = createContext();
 		const owners = keys.map(() => another());
-		await Promise.all(keys.map(async (key, i) => await claimOnce(owners[i], key)));
+		await Promise.all(keys.map(async (key, i) => await claimOnce(owners[i], claim(key))));
 		const released = keys.filter((_, i) => i % 2 === 0);
-		await Promise.all([...released.map(async (key) => await releaseClaim(owners[keys.indexOf(key)], key)), claimOnce(another(), 'late:1'), claimOnce(another(), 'late:2')]);
+		await Promise.all([...released.map(async (key) => await releaseClaim(owners[keys.indexOf(key)], claim(key))), claimOnce(another(), claim('late:1')), claimOnce(another(), claim('late:2'))]);
 		expect(eventKeys(table).sort()).toEqual([...keys.filter((_, i) => i % 2 === 1), 'late:1', 'late:2'].sort());
 	});
 });
@@ -284,7 +293,7 @@ describe('the claim lock', () => {
 		table.rows.set('n:download-node', ['claim-lock']);
 		let now = 1_000_000;
 		jest.spyOn(Date, 'now').mockImplementation(() => (now += STALE_LOCK_MS / 4));
-		await expect(claimOnce(ctx, 'job:after-crash')).resolves.toBe(true);
+		await expect(claimOnce(ctx, claim('job:after-crash'))).resolves.toBe(true);
 		expect(ctx.logger.warn).toHaveBeenCalledWith(expect.stringMatching(/taking over a claim lock/));
 		expect(table.rows.has('n:download-node')).toBe(false);
 	});
@@ -292,11 +301,11 @@ describe('the claim lock', () => {
 	it('waits for a lock that is held, instead of taking it over', async () => {
 		const { ctx, table } = createContext();
 		table.rows.set('n:download-node', ['claim-lock']);
-		const claim = claimOnce(ctx, 'job:waiting');
+		const pending = claimOnce(ctx, claim('job:waiting'));
 		await new Promise((resolve) => setTimeout(resolve, 30));
 		expect(table.claims()).not.toContain('job:waiting');
 		table.rows.delete('n:download-node');
-		await expect(claim).resolves.toBe(true);
+		await expect(pending).resolves.toBe(true);
 		expect(ctx.logger.warn).not.toHaveBeenCalled();
 	});
 });
@@ -304,9 +313,9 @@ describe('the claim lock', () => {
 describe("retries started from the Executions list (mode 'retry')", () => {
 	it('run the work even though the key was claimed, e.g. by the execution that crashed', async () => {
 		const table = new ProcessedDataTable();
-		await claimOnce(createContext({ table }).ctx, 'job:crashed');
+		await claimOnce(createContext({ table }).ctx, claim('job:crashed'));
 		const { ctx } = createContext({ table, mode: 'retry' });
-		await expect(onceFor(ctx, 'job:crashed', async () => 'file')).resolves.toBe('file');
-		await expect(onceFor(createContext({ table }).ctx, 'job:crashed', async () => 'again')).resolves.toBeUndefined();
+		await expect(onceFor(ctx, claim('job:crashed'), async () => 'file')).resolves.toBe('file');
+		await expect(onceFor(createContext({ table }).ctx, claim('job:crashed'), async () => 'again')).resolves.toBeUndefined();
 	});
 });

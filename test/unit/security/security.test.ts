@@ -15,7 +15,7 @@ import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { atTimeOfVectors, expectRejected, runWebhook } from '../triggers/context';
+import { atTimeOfVectors, expectRejected, newWorkflowId, runWebhook } from '../triggers/context';
 import {
 	CURRENT_SECRET,
 	DOCFLO_CREDENTIALS,
@@ -263,25 +263,25 @@ describe('class 4: only verified deliveries reach the dedupe store; keys tell ge
 	});
 
 	test('Docflo: two genuine changes of one document in the same second are two events; a retry is one', async () => {
-		const staticData = {};
+		const workflowId = newWorkflowId();
 		const first = fresh(DOCFLO_DOCUMENT_PROCESSED);
 		const second = first.replace('"ANALYZED"', '"APPROVED"');
 		expect(second).not.toBe(first);
-		const run = (body: string) => runWebhook(docflo, { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(body) });
+		const run = (body: string) => runWebhook(docflo, { workflowId, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(body) });
 		expect((await run(first)).result.workflowData).toBeDefined();
 		expect((await run(second)).result.workflowData).toBeDefined();
 		expect((await run(first)).result.webhookResponse).toEqual({ received: true, started: false, reason: 'duplicate' });
 	});
 
 	test('Docflo without a timestamp: later changes of the document are not merged', async () => {
-		const staticData = {};
+		const workflowId = newWorkflowId();
 		const parameters = { options: { maxTimestampAgeSeconds: 0 } };
 		const base = JSON.parse(DOCFLO_DOCUMENT_PROCESSED) as { timestamp?: string; doc: { status: string } };
 		delete base.timestamp;
 		const a = JSON.stringify(base);
 		const b = JSON.stringify({ ...base, doc: { ...base.doc, status: 'REJECTED' } });
 		for (const body of [a, b]) {
-			const run = await runWebhook(docflo, { staticData, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(body) });
+			const run = await runWebhook(docflo, { workflowId, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(body) });
 			expect(run.result.workflowData).toBeDefined();
 		}
 	});

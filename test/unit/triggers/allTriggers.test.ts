@@ -9,7 +9,7 @@ import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { atTimeOfVectors, expectAcknowledged, expectRejected, runWebhook, type ContextInit, type RequestInit } from './context';
+import { type ContextInit, type RequestInit, atTimeOfVectors, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
 import {
 	DOCFLO_CREDENTIALS,
 	DOCFLO_DOCUMENT_PROCESSED,
@@ -203,45 +203,98 @@ describe.each(CASES)('$name', (c) => {
 
 	describe('dedupe', () => {
 		test('same delivery twice with the same static data → the second is duplicate', async () => {
-			const staticData = {};
-			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
-			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData })), 'duplicate');
-			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData })), 'duplicate');
+			const workflowId = newWorkflowId();
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId })), 'duplicate');
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId })), 'duplicate');
 		});
 
 		test('Deduplicate Retries off → both start, nothing stored', async () => {
-			const staticData = {};
+			const workflowId = newWorkflowId();
 			const options = { deduplicate: false };
-			expect((await runWebhook(c.trigger, init(c, { staticData, options }))).result.workflowData).toHaveLength(1);
-			expect((await runWebhook(c.trigger, init(c, { staticData, options }))).result.workflowData).toHaveLength(1);
-			expect(staticData).toEqual({});
+			expect((await runWebhook(c.trigger, init(c, { workflowId, options }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { workflowId, options }))).result.workflowData).toHaveLength(1);
+			// Nor was anything recorded: with the option back on, the event still starts.
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 		});
 
 		test('manual mode never dedupes and does not record either', async () => {
-			const staticData = {};
-			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', staticData }))).result.workflowData).toHaveLength(1);
-			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', staticData }))).result.workflowData).toHaveLength(1);
-			expect(staticData).toEqual({});
+			const workflowId = newWorkflowId();
+			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', workflowId }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { mode: 'manual', workflowId }))).result.workflowData).toHaveLength(1);
 			// So the first production delivery after trying it out in the editor still starts.
-			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 		});
 
 		test('a rejected delivery is not remembered', async () => {
-			const staticData = {};
-			expectRejected(await runWebhook(c.trigger, init(c, { staticData, ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } })), 403);
-			expect(staticData).toEqual({});
-			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+			const workflowId = newWorkflowId();
+			expectRejected(await runWebhook(c.trigger, init(c, { workflowId, ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } })), 403);
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 		});
 
 		test('a filtered delivery is not remembered (selecting the event later lets a retry through)', async () => {
-			const staticData = {};
-			expectAcknowledged(await runWebhook(c.trigger, init(c, { staticData, parameters: { events: c.deselected } })), 'filtered');
-			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+			const workflowId = newWorkflowId();
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId, parameters: { events: c.deselected } })), 'filtered');
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 		});
 
-		test('corrupted static data does not block deliveries', async () => {
+		test('static data is neither read nor written: what it holds (even an old seenDeliveries) changes nothing', async () => {
 			const staticData = { seenDeliveries: 'garbage' as unknown as string };
-			expect((await runWebhook(c.trigger, init(c, { staticData }))).result.workflowData).toHaveLength(1);
+			const workflowId = newWorkflowId();
+			const first = await runWebhook(c.trigger, init(c, { workflowId, staticData }));
+			expect(first.result.workflowData).toHaveLength(1);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId, staticData })), 'duplicate');
+			expect(staticData).toEqual({ seenDeliveries: 'garbage' });
+			expect(first.staticDataReads()).toBe(0);
+		});
+
+		test('another workflow (or another trigger node) does not see this one\'s deliveries', async () => {
+			const workflowId = newWorkflowId();
+			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { workflowId: newWorkflowId() }))).result.workflowData).toHaveLength(1);
+			expect((await runWebhook(c.trigger, init(c, { workflowId, nodeId: 'another-node' }))).result.workflowData).toHaveLength(1);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId, nodeId: 'another-node' })), 'duplicate');
+		});
+
+		test('deliveryKey: on every item, the same for a re-delivery (option off), no payload data in it', async () => {
+			const options = { deduplicate: false };
+			const a = await runWebhook(c.trigger, init(c, { options }));
+			const b = await runWebhook(c.trigger, init(c, { options }));
+			const keys = (run: typeof a) => run.result.workflowData![0].map((item) => item.json.deliveryKey);
+			expect(keys(a)).toEqual(keys(b));
+			for (const key of keys(a)) expect(key).toMatch(/^[a-zA-Z]+:[A-Za-z0-9_-]{24}(\/[1-9][0-9]*)?$/);
+		});
+
+		test('Respond "When the Workflow Has Finished": no answer at start; a repeat in flight gets 503 + Retry-After; after a 2xx, duplicate', async () => {
+			const workflowId = newWorkflowId();
+			const parameters = { responseMode: 'lastNode' };
+			const first = await runWebhook(c.trigger, init(c, { workflowId, parameters }));
+			expect(Object.keys(first.result)).toEqual(['workflowData']);
+			for (const item of first.result.workflowData![0]) expect(item.json.deliveryRetry).toBe(false);
+			const repeat = await runWebhook(c.trigger, init(c, { workflowId, parameters }));
+			expectRejected(repeat, 503, 'being processed');
+			first.answer(200);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId, parameters })), 'duplicate');
+		});
+
+		test.each([
+			['a 500 finish', (run: { answer: (s: number) => void }) => run.answer(500)],
+			['a close without finish', (run: { disconnect: () => void }) => run.disconnect()],
+		])('Respond "When the Workflow Has Finished": after %s the next delivery starts with deliveryRetry true', async (_name, end) => {
+			const workflowId = newWorkflowId();
+			const parameters = { responseMode: 'lastNode' };
+			const first = await runWebhook(c.trigger, init(c, { workflowId, parameters }));
+			end(first as never);
+			const retry = await runWebhook(c.trigger, init(c, { workflowId, parameters }));
+			expect(Object.keys(retry.result)).toEqual(['workflowData']);
+			for (const item of retry.result.workflowData![0]) expect(item.json.deliveryRetry).toBe(true);
+		});
+
+		test('concurrent deliveries of one event: exactly one starts', async () => {
+			const workflowId = newWorkflowId();
+			const runs = await Promise.all(Array.from({ length: 20 }, async () => await runWebhook(c.trigger, init(c, { workflowId }))));
+			expect(runs.filter((run) => run.result.workflowData !== undefined)).toHaveLength(1);
+			for (const run of runs.filter((r) => r.result.workflowData === undefined)) expectAcknowledged(run, 'duplicate');
 		});
 	});
 });

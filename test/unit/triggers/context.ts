@@ -2,8 +2,16 @@
  * A mocked IWebhookFunctions for calling a trigger node's `webhook()` in-process, in the
  * pattern of n8n's own nodes-base trigger tests (packages/nodes-base/test/nodes/TriggerHelpers.ts):
  * `jest-mock-extended`'s `mock<IWebhookFunctions>()` with the handful of methods the pipeline
- * uses filled in, plus a response object that records `res.status(…).json(…)`.
+ * uses filled in, plus a response object that records `res.status(…).json(…)` and
+ * `res.setHeader(…)` and is an EventEmitter, so a test can play n8n answering the delivery
+ * later ('finish' with a status code, or a 'close' without one).
+ *
+ * The trigger's retry filter lives in process memory (core/ledger.ts), keyed by workflow id
+ * and node id: every context gets a workflow id of its own unless the test passes one, so
+ * tests only see each other's deliveries when they share `workflowId` on purpose.
  */
+import { EventEmitter } from 'node:events';
+
 import { mock } from 'jest-mock-extended';
 import {
 	NodeOperationError,
@@ -36,7 +44,14 @@ export interface ContextInit {
 	request?: RequestInit;
 	/** 'webhook' = production URL of an active workflow; 'manual' = the editor listening for a test event. */
 	mode?: 'webhook' | 'manual';
-	/** The node's workflow static data (pass the same object twice to see dedupe). */
+	/**
+	 * The workflow the trigger belongs to; deliveries to the same workflow id (and node id) see
+	 * each other as retries. Default: a new id per context (see newWorkflowId).
+	 */
+	workflowId?: string;
+	/** The trigger node's id; null: a node without one (n8n 0.x workflows), scoped by its name. */
+	nodeId?: string | null;
+	/** The node's workflow static data; the triggers must leave it untouched. */
 	staticData?: IDataObject;
 	/** helpers.httpRequestWithAuthentication; by default any call fails the test. */
 	httpRequestWithAuthentication?: jest.Mock;
@@ -49,6 +64,8 @@ export interface CapturedResponse {
 	jsonCalls: unknown[];
 	/** Any other way of answering (send/end/sendStatus). */
 	otherCalls: string[];
+	/** Every res.setHeader(name, value) call, in order. */
+	headers: Array<[string, unknown]>;
 }
 
 export interface WebhookRun {
@@ -59,6 +76,19 @@ export interface WebhookRun {
 	httpRequestWithAuthentication: jest.Mock;
 	staticData: IDataObject;
 	context: IWebhookFunctions;
+	/** How many times getWorkflowStaticData was called (the triggers no longer need it). */
+	staticDataReads: () => number;
+	/** n8n answers the delivery with `status` once the execution is over: 'finish', then 'close'. */
+	answer: (status: number) => void;
+	/** The connection closes without an answer (the sender gave up, the process died): 'close' only. */
+	disconnect: () => void;
+}
+
+let workflows = 0;
+
+/** A workflow id no other test uses, so the process-wide delivery memory starts empty for it. */
+export function newWorkflowId(label = 'wf'): string {
+	return `${label}-${++workflows}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** Top-level parameter defaults, as n8n fills them into node.parameters when it loads a workflow. */
@@ -98,14 +128,14 @@ function getPath(source: IDataObject, path: string): unknown {
 export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}) {
 	const description = nodeType.description;
 	const parameters: IDataObject = { ...defaultParameters(nodeType), ...(init.parameters ?? {}) };
-	const node: INode = {
-		id: 'b7c1f6e2-0000-4000-8000-000000000001',
+	const node = {
+		...(init.nodeId === null ? {} : { id: init.nodeId ?? 'b7c1f6e2-0000-4000-8000-000000000001' }),
 		name: description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-pdf-webhooks.${description.name}`,
 		typeVersion: typeof description.version === 'number' ? description.version : Math.max(...description.version),
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
-	};
+	} as INode;
 
 	const rawBody = init.request?.rawBody;
 	const request = {
@@ -116,17 +146,26 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		...(rawBody !== undefined ? { rawBody } : {}),
 	};
 
-	const captured: CapturedResponse = { statusCalls: [], jsonCalls: [], otherCalls: [] };
-	interface RecordingResponse {
+	const captured: CapturedResponse = { statusCalls: [], jsonCalls: [], otherCalls: [], headers: [] };
+	interface RecordingResponse extends EventEmitter {
+		statusCode: number;
+		setHeader: jest.Mock<RecordingResponse, [string, unknown]>;
 		status: jest.Mock<RecordingResponse, [number]>;
 		json: jest.Mock<RecordingResponse, [unknown]>;
 		send: jest.Mock<RecordingResponse, []>;
 		end: jest.Mock<RecordingResponse, []>;
 		sendStatus: jest.Mock<RecordingResponse, []>;
 	}
-	const response: RecordingResponse = {
+	const response = Object.assign(new EventEmitter(), {
+		// What a Node ServerResponse reports until someone sets another code.
+		statusCode: 200,
+		setHeader: jest.fn((name: string, value: unknown) => {
+			captured.headers.push([name, value]);
+			return response;
+		}),
 		status: jest.fn((code: number) => {
 			captured.statusCalls.push(code);
+			response.statusCode = code;
 			return response;
 		}),
 		json: jest.fn((body: unknown) => {
@@ -145,6 +184,14 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 			captured.otherCalls.push('sendStatus');
 			return response;
 		}),
+	}) as RecordingResponse;
+	const answer = (status: number) => {
+		response.statusCode = status;
+		response.emit('finish');
+		response.emit('close');
+	};
+	const disconnect = () => {
+		response.emit('close');
 	};
 
 	const logs: string[] = [];
@@ -159,6 +206,8 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 			throw new Error('Unexpected API call in this test');
 		});
 	const staticData = init.staticData ?? {};
+	let staticDataReads = 0;
+	const workflowId = init.workflowId ?? newWorkflowId();
 	const credentials = init.credentials ?? {};
 
 	const getNodeParameter = (name: string, fallback?: unknown): unknown => {
@@ -174,6 +223,7 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 			httpRequestWithAuthentication: httpRequestWithAuthentication as unknown as IWebhookFunctions['helpers']['httpRequestWithAuthentication'],
 		}),
 		getNode: () => node,
+		getWorkflow: () => ({ id: workflowId, name: `Workflow ${workflowId}`, active: true }),
 		getMode: () => init.mode ?? 'webhook',
 		getWebhookName: () => 'default',
 		getRequestObject: () => request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
@@ -182,7 +232,10 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		getBodyData: () => request.body as IDataObject,
 		getQueryData: () => ({}),
 		getParamsData: () => ({}),
-		getWorkflowStaticData: () => staticData,
+		getWorkflowStaticData: () => {
+			staticDataReads++;
+			return staticData;
+		},
 		getNodeParameter: getNodeParameter as IWebhookFunctions['getNodeParameter'],
 		getCredentials: (async (type: string) => {
 			if (Object.prototype.hasOwnProperty.call(credentials, type)) return credentials[type];
@@ -190,29 +243,104 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		}) as IWebhookFunctions['getCredentials'],
 	});
 
-	return { context, captured, logs, httpRequestWithAuthentication, staticData };
+	return {
+		context,
+		captured,
+		logs,
+		httpRequestWithAuthentication,
+		staticData,
+		workflowId,
+		response,
+		staticDataReads: () => staticDataReads,
+		answer,
+		disconnect,
+	};
 }
 
 /** Calls the trigger's webhook() with a fresh mocked context. Throws what webhook() throws. */
 export async function runWebhook(nodeType: INodeType, init: ContextInit = {}): Promise<WebhookRun> {
-	const { context, captured, logs, httpRequestWithAuthentication, staticData } = createWebhookContext(nodeType, init);
+	const { context, captured, logs, httpRequestWithAuthentication, staticData, staticDataReads, answer, disconnect } = createWebhookContext(
+		nodeType,
+		init,
+	);
 	if (!nodeType.webhook) throw new Error(`${nodeType.description.name} has no webhook()`);
 	const result = await nodeType.webhook.call(context);
-	return { result, response: captured, logs, httpRequestWithAuthentication, staticData, context };
+	return { result, response: captured, logs, httpRequestWithAuthentication, staticData, context, staticDataReads, answer, disconnect };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Expectations shared by the trigger tests
 // ---------------------------------------------------------------------------------------------
 
-/** The workflow started with exactly these items (each `json` given in full) and answered {received:true}. */
-export function expectStarted(run: WebhookRun, items: IDataObject[]): void {
-	const expected: INodeExecutionData[][] = [items.map((json) => ({ json }))];
-	expect(run.result.workflowData).toEqual(expected);
+/** `<serviceId>:<24 base64url characters of a hash>`, and `/<n>` for the n-th item fanned out from one event. */
+export const DELIVERY_KEY = /^([a-zA-Z]+):([A-Za-z0-9_-]{24})(?:\/([1-9][0-9]*))?$/;
+
+/** The service id the trigger's node type stands for: `reportFlowTrigger` → `reportFlow`. */
+function serviceIdOf(run: WebhookRun): string {
+	return run.context.getNode().type.replace(/^.*\./, '').replace(/Trigger$/, '');
+}
+
+/**
+ * Every started item carries a well-formed deliveryKey of this trigger's service: one item
+ * has the event's key, n items share it with the suffixes /1 … /n. Returns the event's key.
+ */
+export function expectDeliveryKeys(run: WebhookRun): string {
+	const items = run.result.workflowData?.[0] ?? [];
+	expect(items.length).toBeGreaterThan(0);
+	const keys = items.map((item) => item.json.deliveryKey);
+	for (const key of keys) expect(key).toEqual(expect.stringMatching(DELIVERY_KEY));
+	const parts = (keys as string[]).map((key) => DELIVERY_KEY.exec(key)!);
+	for (const [, service] of parts) expect(service).toBe(serviceIdOf(run));
+	const base = `${parts[0][1]}:${parts[0][2]}`;
+	if (items.length === 1) expect(keys).toEqual([base]);
+	else expect(keys).toEqual(items.map((_, index) => `${base}/${index + 1}`));
+	return base;
+}
+
+/** The items' json without the fields the pipeline adds for deduplication. */
+function withoutDeliveryFields(items: INodeExecutionData[]): INodeExecutionData[] {
+	return items.map(({ json, ...rest }) => {
+		const { deliveryKey: _key, deliveryRetry: _retry, ...data } = json;
+		return { ...rest, json: data };
+	});
+}
+
+/**
+ * The workflow started with exactly these items (each `json` given in full, apart from the
+ * deliveryKey checked by expectDeliveryKeys) and answered {received:true}. Returns the event's deliveryKey.
+ */
+export function expectStarted(run: WebhookRun, items: IDataObject[]): string {
+	expect(run.result.workflowData).toHaveLength(1);
+	const key = expectDeliveryKeys(run);
+	const expected: INodeExecutionData[] = items.map((json) => ({ json }));
+	expect(withoutDeliveryFields(run.result.workflowData![0])).toEqual(expected);
+	// Only "When the Workflow Has Finished" says whether this is a retry.
+	for (const item of run.result.workflowData![0]) expect(item.json).not.toHaveProperty('deliveryRetry');
 	expect(run.result.webhookResponse).toEqual({ received: true });
 	expect(run.result.noWebhookResponse).toBeUndefined();
 	expect(run.response.statusCalls).toEqual([]);
 	expect(run.response.jsonCalls).toEqual([]);
+	return key;
+}
+
+/**
+ * With Respond "When the Workflow Has Finished": started, nothing answered yet (n8n answers
+ * from the finished execution), every item saying whether an earlier delivery failed. Returns the deliveryKey.
+ */
+export function expectStartedToAnswerLater(run: WebhookRun, deliveryRetry: boolean): string {
+	expect(Object.keys(run.result)).toEqual(['workflowData']);
+	expect(run.result.workflowData).toHaveLength(1);
+	const key = expectDeliveryKeys(run);
+	for (const item of run.result.workflowData![0]) expect(item.json.deliveryRetry).toBe(deliveryRetry);
+	expect(run.response.statusCalls).toEqual([]);
+	expect(run.response.jsonCalls).toEqual([]);
+	expect(run.response.otherCalls).toEqual([]);
+	return key;
+}
+
+/** "Try again later": 503 {error} with a Retry-After header, the workflow not started. */
+export function expectTryLater(run: WebhookRun, message?: string | RegExp): string {
+	return expectRejected(run, 503, message);
 }
 
 /** What a sender is told for 401, 403 and 503: nothing about the setup (core/delivery/pipeline.ts). */
@@ -231,6 +359,8 @@ export function expectRejected(run: WebhookRun, status: number, message?: string
 	expect(run.result).toEqual({ noWebhookResponse: true });
 	expect(run.result.workflowData).toBeUndefined();
 	expect(run.response.statusCalls).toEqual([status]);
+	// Only a deliberate "try again later" says when (every service retries 5xx on its own schedule anyway).
+	expect(run.response.headers).toEqual(status === 503 ? [['Retry-After', expect.stringMatching(/^[1-9][0-9]*$/)]] : []);
 	expect(run.response.jsonCalls).toHaveLength(1);
 	const body = run.response.jsonCalls[0] as { error?: unknown };
 	expect(Object.keys(body)).toEqual(['error']);

@@ -84,12 +84,23 @@ describe.each(CASES)('$name description', (c) => {
 		expect(d.version).toBe(2);
 	});
 
-	test('one POST webhook whose fields are all plain values (no expressions)', () => {
+	test('one POST webhook whose expressions n8n 2.x resolves without its engine, each resolver matching its template', () => {
 		expect(d.webhooks).toHaveLength(1);
 		const webhook = d.webhooks![0];
-		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' });
+		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
+		const resolvers = (webhook as unknown as Record<symbol, Record<string, { template: string; resolve: (p: Record<string, unknown>) => unknown }>>)[
+			Symbol.for('n8n.webhookDescriptionResolvers')
+		];
 		for (const [path, value] of strings(webhook)) {
-			expect({ path, expression: value.startsWith('=') }).toEqual({ path, expression: false });
+			if (!value.startsWith('=')) continue;
+			// Every expression field carries a resolver for exactly that template (what 2.x checks).
+			expect({ path, template: resolvers?.[path]?.template }).toEqual({ path, template: value });
+		}
+		// Parity with the template, as n8n 1.x evaluates it: `$parameter["responseMode"] === "lastNode" ? … : …`.
+		for (const responseMode of ['onReceived', 'lastNode', undefined]) {
+			const lastNode = responseMode === 'lastNode';
+			expect(resolvers.responseMode.resolve({ responseMode })).toBe(lastNode ? 'lastNode' : 'onReceived');
+			expect(resolvers.responseData.resolve({ responseMode })).toBe(lastNode ? 'noData' : '');
 		}
 		expect(webhook.isFullPath).toBeFalsy();
 	});

@@ -5,7 +5,7 @@
  */
 import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
 import { resetConfirmationState } from '../../../core/delivery/confirmBudget';
-import { expectAcknowledged, expectRejected, expectStarted, runWebhook } from './context';
+import { expectAcknowledged, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	DOCGENLAB_API_CREDENTIALS,
 	DOCGENLAB_COMPLETED,
@@ -69,8 +69,8 @@ describe('DocGenLab Trigger: genuine deliveries', () => {
 	});
 
 	test('webhook.test ignores the Events filter (it is not one of them) and is never deduplicated', async () => {
-		const staticData = {};
-		const init = { staticData, parameters: { events: [], options: { acceptTestEventsInProduction: true } }, request: plainRequest(DOCGENLAB_TEST) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, parameters: { events: [], options: { acceptTestEventsInProduction: true } }, request: plainRequest(DOCGENLAB_TEST) };
 		expectStarted(await runWebhook(trigger, init), [TEST_ITEM]);
 		expectStarted(await runWebhook(trigger, init), [TEST_ITEM]);
 	});
@@ -116,29 +116,29 @@ describe('DocGenLab Trigger: event filter', () => {
 
 describe('DocGenLab Trigger: dedupe', () => {
 	test('the same delivery twice (DocGenLab retries after 1, 5, 15 min) → duplicate', async () => {
-		const staticData = {};
-		expectStarted(await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_COMPLETED) }), [COMPLETED_ITEM]);
-		expectAcknowledged(await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_COMPLETED) }), 'duplicate');
+		const workflowId = newWorkflowId();
+		expectStarted(await runWebhook(trigger, { workflowId, request: plainRequest(DOCGENLAB_COMPLETED) }), [COMPLETED_ITEM]);
+		expectAcknowledged(await runWebhook(trigger, { workflowId, request: plainRequest(DOCGENLAB_COMPLETED) }), 'duplicate');
 	});
 
 	test('the same job_id with another status is a different delivery', async () => {
-		const staticData = {};
-		expectStarted(await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_FAILED) }), [FAILED_ITEM]);
-		expectStarted(await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_COMPLETED) }), [COMPLETED_ITEM]);
+		const workflowId = newWorkflowId();
+		expectStarted(await runWebhook(trigger, { workflowId, request: plainRequest(DOCGENLAB_FAILED) }), [FAILED_ITEM]);
+		expectStarted(await runWebhook(trigger, { workflowId, request: plainRequest(DOCGENLAB_COMPLETED) }), [COMPLETED_ITEM]);
 	});
 
 	test('Deduplicate Retries off: both start', async () => {
-		const staticData = {};
-		const init = { staticData, parameters: { options: { deduplicate: false } }, request: plainRequest(DOCGENLAB_COMPLETED) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, parameters: { options: { deduplicate: false } }, request: plainRequest(DOCGENLAB_COMPLETED) };
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 	});
 
-	test('static data keeps only hashes, never the job id', async () => {
+	test('static data stays untouched, and the deliveryKey does not carry the job id', async () => {
 		const staticData = {};
-		await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_COMPLETED) });
-		expect(JSON.stringify(staticData)).not.toContain('abc-123-def-456');
-		expect(Object.keys(staticData)).toEqual(['seenDeliveries']);
+		const run = await runWebhook(trigger, { staticData, request: plainRequest(DOCGENLAB_COMPLETED) });
+		expect(staticData).toEqual({});
+		expect(JSON.stringify(run.result.workflowData![0].map((item) => item.json.deliveryKey))).not.toContain('abc-123-def-456');
 	});
 });
 
@@ -237,8 +237,8 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 	});
 
 	test('after a 503 the retry is not swallowed as a duplicate', async () => {
-		const staticData = {};
-		const init = { staticData, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), request: plainRequest(DOCGENLAB_COMPLETED) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), request: plainRequest(DOCGENLAB_COMPLETED) };
 		expectRejected(await runWebhook(trigger, { ...init, httpRequestWithAuthentication: apiAnswers(500) }), 503);
 		const document = { id: ID, status: 'ready' };
 		expectStarted(await runWebhook(trigger, { ...init, httpRequestWithAuthentication: apiAnswers(200, document) }), [confirmedItem(document, 'completed')]);

@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
-import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -314,34 +314,34 @@ describe('Docflo Trigger: event filter', () => {
 
 describe('Docflo Trigger: dedupe', () => {
 	test('the same delivery twice → duplicate', async () => {
-		const staticData = {};
-		const init = { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) };
 		expectStarted(await runWebhook(trigger, init), [itemFor('document.processed')]);
 		expectAcknowledged(await runWebhook(trigger, init), 'duplicate');
 	});
 
 	test('the same document with a different timestamp is a new event', async () => {
-		const staticData = {};
+		const workflowId = newWorkflowId();
 		const later = DOCFLO_DOCUMENT_PROCESSED.replace('"timestamp": "2025-03-10T17:53:46.000Z"', '"timestamp": "2025-03-11T08:00:00.000Z"');
 		expect(later).not.toBe(DOCFLO_DOCUMENT_PROCESSED);
 		// 14 hours apart: the replay window is off here, this is about the key.
 		const parameters = { options: { maxTimestampAgeSeconds: 0 } };
-		await runWebhook(trigger, { staticData, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) });
-		const run = await runWebhook(trigger, { staticData, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(later) });
+		await runWebhook(trigger, { workflowId, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) });
+		const run = await runWebhook(trigger, { workflowId, parameters, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(later) });
 		expect(run.result.workflowData?.[0][0].json.timestamp).toBe('2025-03-11T08:00:00.000Z');
 	});
 
 	test('the same document and timestamp under another event is a new event', async () => {
-		const staticData = {};
-		await runWebhook(trigger, { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(docfloPayload('document.processed')) });
-		expectStarted(await runWebhook(trigger, { staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(docfloPayload('document.approved')) }), [
+		const workflowId = newWorkflowId();
+		await runWebhook(trigger, { workflowId, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(docfloPayload('document.processed')) });
+		expectStarted(await runWebhook(trigger, { workflowId, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(docfloPayload('document.approved')) }), [
 			itemFor('document.approved'),
 		]);
 	});
 
 	test('manual mode never dedupes', async () => {
-		const staticData = {};
-		const init = { mode: 'manual' as const, staticData, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) };
+		const workflowId = newWorkflowId();
+		const init = { mode: 'manual' as const, workflowId, credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) };
 		expectStarted(await runWebhook(trigger, init), [itemFor('document.processed')]);
 		expectStarted(await runWebhook(trigger, init), [itemFor('document.processed')]);
 	});

@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -184,29 +184,29 @@ describe('PDF Gorilla Trigger: event filter', () => {
 
 describe('PDF Gorilla Trigger: dedupe', () => {
 	test('the same delivery twice → duplicate', async () => {
-		const staticData = {};
-		const init = { staticData, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) };
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 		expectAcknowledged(await runWebhook(trigger, init), 'duplicate');
 	});
 
 	test('another job is not a duplicate', async () => {
-		const staticData = {};
-		await runWebhook(trigger, { staticData, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) });
+		const workflowId = newWorkflowId();
+		await runWebhook(trigger, { workflowId, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) });
 		const other = PDF_GORILLA_COMPLETED.replace(JOB_ID, 'cmzzzzzzzzzzzzzzzzzzzzz');
-		expect((await runWebhook(trigger, { staticData, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(other) })).result.workflowData).toHaveLength(1);
+		expect((await runWebhook(trigger, { workflowId, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(other) })).result.workflowData).toHaveLength(1);
 	});
 
 	test('Deduplicate Retries off: both start', async () => {
-		const staticData = {};
-		const init = { staticData, parameters: { options: { deduplicate: false } }, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, parameters: { options: { deduplicate: false } }, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED) };
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 	});
 
 	test('without x-pdfg-event-id the jobId dedupes', async () => {
-		const staticData = {};
-		const init = { staticData, credentials: GORILLA_CREDENTIALS(), request: { rawBody: BODY, headers: { 'x-pdfg-signature': SIGNATURE } } };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, credentials: GORILLA_CREDENTIALS(), request: { rawBody: BODY, headers: { 'x-pdfg-signature': SIGNATURE } } };
 		expectStarted(await runWebhook(trigger, init), [COMPLETED_ITEM]);
 		expectAcknowledged(await runWebhook(trigger, init), 'duplicate');
 	});
@@ -217,10 +217,10 @@ describe('PDF Gorilla Trigger: dedupe', () => {
 	// the dedupe, and starts the workflow again. The docs say the header is "Same as jobId", so
 	// keying on the signed jobId loses nothing.
 	test('a replay with only the unsigned x-pdfg-event-id header changed is still a duplicate', async () => {
-		const staticData = {};
+		const workflowId = newWorkflowId();
 		const credentials = GORILLA_CREDENTIALS();
-		await runWebhook(trigger, { staticData, credentials, request: gorillaRequest(PDF_GORILLA_COMPLETED) });
+		await runWebhook(trigger, { workflowId, credentials, request: gorillaRequest(PDF_GORILLA_COMPLETED) });
 		const replay = gorillaRequest(PDF_GORILLA_COMPLETED, CURRENT_SECRET, { headers: { 'x-pdfg-event-id': 'replayed-1' } });
-		expectAcknowledged(await runWebhook(trigger, { staticData, credentials, request: replay }), 'duplicate');
+		expectAcknowledged(await runWebhook(trigger, { workflowId, credentials, request: replay }), 'duplicate');
 	});
 });

@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
-import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	ALL_SECRETS,
 	CURRENT_SECRET,
@@ -294,22 +294,22 @@ describe('PDF-Sign Trigger: dedupe', () => {
 		['quota.warning', PDF_SIGN_QUOTA_WARNING],
 		['quota.exceeded', PDF_SIGN_QUOTA_EXCEEDED],
 	])('%s delivered twice → duplicate', async (_event, body) => {
-		const staticData = {};
-		const init = { staticData, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(body) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(body) };
 		expect((await runWebhook(trigger, init)).result.workflowData).toHaveLength(1);
 		expectAcknowledged(await runWebhook(trigger, init), 'duplicate');
 	});
 
 	test('another PDF (other storage path) is not a duplicate', async () => {
-		const staticData = {};
-		await runWebhook(trigger, { staticData, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(PDF_SIGN_GENERATED) });
+		const workflowId = newWorkflowId();
+		await runWebhook(trigger, { workflowId, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(PDF_SIGN_GENERATED) });
 		const other = PDF_SIGN_GENERATED.split('1705312245123').join('1705312299999');
-		expect((await runWebhook(trigger, { staticData, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(other) })).result.workflowData).toHaveLength(1);
+		expect((await runWebhook(trigger, { workflowId, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(other) })).result.workflowData).toHaveLength(1);
 	});
 
 	test('the test event is never deduplicated', async () => {
-		const staticData = {};
-		const init = { staticData, parameters: { options: { acceptTestEventsInProduction: true } }, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(PDF_SIGN_TEST) };
+		const workflowId = newWorkflowId();
+		const init = { workflowId, parameters: { options: { acceptTestEventsInProduction: true } }, credentials: PDF_SIGN_CREDENTIALS(), request: pdfSignRequest(PDF_SIGN_TEST) };
 		expectStarted(await runWebhook(trigger, init), [TEST_ITEM]);
 		expectStarted(await runWebhook(trigger, init), [TEST_ITEM]);
 	});

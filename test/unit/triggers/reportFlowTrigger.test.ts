@@ -3,7 +3,7 @@
  * (reportflow-webhooks.txt), one item per file by default.
  */
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { atTimeOfVectors, expectAcknowledged, expectRejected, expectStarted, runWebhook } from './context';
+import { atTimeOfVectors, expectAcknowledged, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import { REPORTFLOW_FILE_COMPLETED, REPORTFLOW_TWO_FILES, buf, json, plainRequest } from './vectors';
 
 const trigger = new ReportFlowTrigger();
@@ -164,24 +164,24 @@ describe('ReportFlow Trigger: event filter', () => {
 
 describe('ReportFlow Trigger: dedupe', () => {
 	test('the same delivery twice: the second is a duplicate', async () => {
-		const staticData = {};
-		expectStarted(await runWebhook(trigger, { staticData, request: plainRequest(REPORTFLOW_FILE_COMPLETED) }), [
+		const workflowId = newWorkflowId();
+		expectStarted(await runWebhook(trigger, { workflowId, request: plainRequest(REPORTFLOW_FILE_COMPLETED) }), [
 			expect.objectContaining({ fileId: 'file_xyz' }),
 		]);
-		expectAcknowledged(await runWebhook(trigger, { staticData, request: plainRequest(REPORTFLOW_FILE_COMPLETED) }), 'duplicate');
+		expectAcknowledged(await runWebhook(trigger, { workflowId, request: plainRequest(REPORTFLOW_FILE_COMPLETED) }), 'duplicate');
 	});
 
 	test('a retry with the JSON re-serialised (same content, other bytes) is still a duplicate', async () => {
-		const staticData = {};
-		await runWebhook(trigger, { staticData, request: plainRequest(REPORTFLOW_FILE_COMPLETED) });
+		const workflowId = newWorkflowId();
+		await runWebhook(trigger, { workflowId, request: plainRequest(REPORTFLOW_FILE_COMPLETED) });
 		const compact = JSON.stringify(json(REPORTFLOW_FILE_COMPLETED));
-		expectAcknowledged(await runWebhook(trigger, { staticData, request: plainRequest(compact) }), 'duplicate');
+		expectAcknowledged(await runWebhook(trigger, { workflowId, request: plainRequest(compact) }), 'duplicate');
 	});
 
 	test('another generation (other files) is not a duplicate', async () => {
-		const staticData = {};
-		await runWebhook(trigger, { staticData, request: plainRequest(REPORTFLOW_FILE_COMPLETED) });
+		const workflowId = newWorkflowId();
+		await runWebhook(trigger, { workflowId, request: plainRequest(REPORTFLOW_FILE_COMPLETED) });
 		const other = REPORTFLOW_FILE_COMPLETED.replace('"file_xyz"', '"file_abc"').replace('"uuid_456"', '"uuid_999"');
-		expect((await runWebhook(trigger, { staticData, request: plainRequest(other) })).result.workflowData).toHaveLength(1);
+		expect((await runWebhook(trigger, { workflowId, request: plainRequest(other) })).result.workflowData).toHaveLength(1);
 	});
 });
