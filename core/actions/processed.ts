@@ -65,6 +65,9 @@ interface Holder {
 
 const claimsInMemory = new LedgerRegistry<Holder>(MEMORY);
 
+/** Holder of a key another process (or an earlier run of this one) claimed in the database. */
+const CLAIMED_ELSEWHERE = '';
+
 /**
  * The lock lives in this node's own row (scope 'node'), which nothing else writes; it exists
  * exactly while a claim is being written. Held for a few queries, never across a download.
@@ -191,8 +194,12 @@ export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<b
 	if (holder || !claim.persist) return true;
 	const owned = await settle(claimInDatabase(ctx, claim.key));
 	if ('value' in owned && owned.value) return true;
-	// Claimed elsewhere (before a restart, or by another worker): remember that here too.
-	if ('value' in owned) return false;
+	if ('value' in owned) {
+		// Claimed elsewhere (before a restart, or by another worker): remember that here too, as
+		// nobody's, so that not even this execution takes it on a second look.
+		memory.set(claim.key, { execution: CLAIMED_ELSEWHERE }, now);
+		return false;
+	}
 	memory.delete(claim.key);
 	throw owned.error;
 }

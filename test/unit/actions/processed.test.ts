@@ -319,3 +319,14 @@ describe("retries started from the Executions list (mode 'retry')", () => {
 		await expect(onceFor(createContext({ table }).ctx, claim('job:crashed'), async () => 'again')).resolves.toBeUndefined();
 	});
 });
+
+describe('a key claimed in the database by another process', () => {
+	it('is not taken by the execution that found it claimed, even on a second look (two download nodes)', async () => {
+		const table = new ProcessedDataTable();
+		// Another worker claimed it: the row has the key, this process's memory does not.
+		table.rows.set('', ['job:elsewhere', 'job:elsewhere@execution:other']);
+		const { ctx } = createContext({ table });
+		await expect(claimOnce(ctx, claim('job:elsewhere'))).resolves.toBe(false);
+		await expect(claimOnce(ctx, claim('job:elsewhere'))).resolves.toBe(false);
+	});
+});
