@@ -24,6 +24,7 @@ export type Example = WorkflowSpec & { nodes: ExampleNode[] };
 /** Credential types each node of the examples needs. */
 export const EXAMPLE_CREDENTIAL_TYPES: Record<string, string[]> = {
 	'n8n-nodes-base.emailSend': ['smtp'],
+	'n8n-nodes-base.postgres': ['postgres'],
 	'n8n-nodes-pdf-webhooks.pdfGorillaTrigger': ['pdfGorillaApi'],
 	'n8n-nodes-pdf-webhooks.pdfGorilla': ['pdfGorillaApi'],
 	'n8n-nodes-pdf-webhooks.reportFlow': ['reportFlowApi'],
@@ -32,6 +33,14 @@ export const EXAMPLE_CREDENTIAL_TYPES: Record<string, string[]> = {
 	'n8n-nodes-pdf-webhooks.pdfSignTrigger': ['pdfSignWebhookApi'],
 	'n8n-nodes-pdf-webhooks.docfloTrigger': ['docfloWebhookApi'],
 };
+
+/**
+ * Examples that need a store only queue-mode setups have (their own PostgreSQL): tested by
+ * test/queue/external-store.test.ts, not by the regular-mode examples test.
+ */
+export function needsExternalStore(file: string): boolean {
+	return loadExample(file).nodes.some((node) => node.type === 'n8n-nodes-base.postgres');
+}
 
 export function loadExample(file: string): Example {
 	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Example;

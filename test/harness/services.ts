@@ -28,6 +28,8 @@ export interface Postgres {
 	database: string;
 	user: string;
 	password: string;
+	/** Runs one SQL statement with psql as the superuser in `database`; returns its unaligned output. */
+	sql(statement: string, database?: string): string;
 	stop(): Promise<void>;
 }
 
@@ -63,8 +65,8 @@ export async function startPostgres(): Promise<Postgres> {
 	const child = spawn(cmd, rest, { detached: true, stdio: 'ignore' });
 	child.unref();
 	PID_FILE_APPEND(child.pid);
-	const psql = (sql: string) =>
-		spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], { encoding: 'utf8' });
+	const psql = (sql: string, database = 'postgres') =>
+		spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-tAc', sql], { encoding: 'utf8' });
 	for (let i = 0; i < 200; i++) {
 		if (psql('select 1').status === 0) break;
 		await delay(100);
@@ -77,6 +79,11 @@ export async function startPostgres(): Promise<Postgres> {
 		database: 'n8n',
 		user: 'postgres',
 		password: 'postgres',
+		sql: (statement, database = 'n8n') => {
+			const res = psql(statement, database);
+			if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+			return res.stdout.trim();
+		},
 		stop: async () => await stopProcess(child),
 	};
 }
