@@ -13,6 +13,8 @@
  * 2. With the PostgreSQL example: exactly one email per event.
  * 3. With the PostgreSQL example, one worker SIGKILLed mid-stream and restarted: every event
  *    emailed, no more twice than executions were in flight at the crash.
+ * 4. With the PostgreSQL example, a failed download releases the claim at once: the service's
+ *    next delivery is emailed without waiting for the lease to run out.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -247,5 +249,29 @@ describe.each(versionsUnderTest())('queue mode with two workers and an external 
 		expect(jobs.filter((job) => !(answers.get(job.jobId) ?? []).some((s) => s === 200)).map((job) => job.jobId)).toEqual([]);
 		expect(jobs.filter((job) => result.counts.get(job.jobId) === 0).map((job) => job.jobId)).toEqual([]);
 		expect([...result.counts.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(inFlightAtCrash);
+	});
+
+	test('the PostgreSQL example: a failed download releases the claim, answers 500, and the next delivery is emailed once', async () => {
+		const { workflowId, hooks } = await importExample('pdfgorilla-email-pdf-postgres.json', 'two workers: PostgreSQL claim, failed download');
+		const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 20_000 } });
+		// The first file download serves a maintenance page instead of the PDF: the download fails.
+		const fault = fake.faults.add({ service: 'pdfgorilla', pathPrefix: '/pdfgorilla/files/' }, { notPdf: true, times: 1 });
+		const answers: number[] = [];
+		// Well inside the 5-minute lease: only a released claim lets the second delivery through.
+		const giveUp = Date.now() + 90_000;
+		for (let attempt = 0; Date.now() < giveUp; attempt++) {
+			const res = await sendWebhook('pdfgorilla', hooks[attempt % 2], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET, timeoutMs: 30_000 });
+			answers.push(res.status);
+			if (res.status === 200) break;
+			await delay(1000);
+		}
+		await settle(workflowId, 60_000);
+		log(`n8n ${version}, PostgreSQL example, failed download: answers ${answers.join(', ')}`);
+		expect(fault.hits).toBe(1);
+		expect(answers[0]).toBe(500);
+		expect(answers[answers.length - 1]).toBe(200);
+		expect(mailsFor(job.jobId)).toHaveLength(1);
+		await expectIntact(job);
+		expect(cluster.postgres.sql(`select count(*) from pdf_webhook_events where state = 'running'`, EVENTS_DATABASE)).toBe('0');
 	});
 });
