@@ -10,7 +10,7 @@ import { mock } from 'jest-mock-extended';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { Docflo } from '../../../nodes/Docflo/Docflo.node';
-import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../nodes/Docflo/actions/fields';
+import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../nodes/Docflo/actions/extract';
 import { DOCFLO_DOCUMENT_PROCESSED } from '../delivery/providerVectors';
 
 /** The webhook page's example, parsed: `{event, tenantId, timestamp, doc: {_id, type, status, …, fields}}`. */

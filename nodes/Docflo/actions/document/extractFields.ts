@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../core/actions/execute';
-import { extractFields, locateDocument, type ExtractOptions } from '../fields';
+import { extractFields, locateDocument, type ExtractOptions } from '../extract';
 
 export const option: INodePropertyOptions = {
 	name: 'Extract Fields',
