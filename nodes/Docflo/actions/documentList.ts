@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { isPlainObject } from '../../../core/actions/json';
+import { readLimit } from '../../../core/actions/list';
 import { apiCall, type ServiceConnection } from '../../../core/actions/policy';
 import { requestJson } from '../../../core/fetch/transport';
 
@@ -89,8 +90,7 @@ function unseen(documents: IDataObject[], seen: Set<string>): IDataObject[] {
 
 /** Page by page with skip and top, until a short page, the total, or the limit. */
 export async function listDocuments(ctx: IExecuteFunctions, connection: ServiceConnection, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : Math.max(1, ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(ctx, itemIndex);
 	const options = ctx.getNodeParameter('listOptions', itemIndex, {}) as { pageSize?: number };
 	const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
 	const query = listQuery(ctx, itemIndex);

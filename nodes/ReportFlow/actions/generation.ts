@@ -1,8 +1,10 @@
 /** What Generate and Generate (Async) share: the request, its template version, and how its result is described. */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { requiredString } from '../../../core/actions/execute';
-import type { ServiceConnection } from '../../../core/actions/policy';
+import { forEachItem, requiredString } from '../../../core/actions/execute';
+import { connect, type ServiceConnection } from '../../../core/actions/policy';
+import { readDownloadSettings, type DownloadSettings } from '../../../core/actions/properties';
+import { reportFlow } from '../descriptor';
 import { readContents, type Content } from './contents';
 import { fetchDesigns } from './designs';
 
@@ -13,7 +15,29 @@ export interface GenerationRequest {
 }
 
 /** designId → latest version, from GET /file/designs, asked once per execution. */
-export type LatestVersions = Map<string, number>;
+type LatestVersions = Map<string, number>;
+
+/** What a generation works with for one input item. */
+export interface Generation {
+	request: GenerationRequest;
+	connection: ServiceConnection;
+	settings: DownloadSettings;
+	itemIndex: number;
+}
+
+/** Runs `generate` for every input item with that item's request. */
+export async function forEachGeneration(
+	ctx: IExecuteFunctions,
+	generate: (generation: Generation) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const latestVersions: LatestVersions = new Map();
+	return await forEachItem(ctx, async (itemIndex) => {
+		const settings = readDownloadSettings(ctx, itemIndex);
+		const connection = await connect(ctx, reportFlow, settings);
+		const request = await generationRequest(ctx, connection, latestVersions, itemIndex);
+		return await generate({ request, connection, settings, itemIndex });
+	});
+}
 
 export function generationBody(request: GenerationRequest): IDataObject {
 	const { designId, version, contents } = request;
@@ -49,7 +73,7 @@ async function templateVersion(
 	return latest;
 }
 
-export async function generationRequest(
+async function generationRequest(
 	ctx: IExecuteFunctions,
 	connection: ServiceConnection,
 	latestVersions: LatestVersions,

@@ -5,7 +5,7 @@ import { forEachItem, requiredString, safeId } from '../../../../core/actions/ex
 import { parseJsonParameter } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
-import { pollProperties, pollUntil, readPollSettings } from '../../../../core/actions/poll';
+import { pollUntil, readPollSettings, waitProperties } from '../../../../core/actions/poll';
 import { NO_DOWNLOAD_SETTINGS, readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import { downloadToBinary } from '../../../../core/fetch/download';
 import { requestJson } from '../../../../core/fetch/transport';
@@ -72,16 +72,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	...pollProperties(show),
-	{
-		displayName: 'Download Result',
-		name: 'downloadResult',
-		type: 'boolean',
-		default: true,
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
-		description:
-			'Whether to download the document once it is ready. With Output Format Both, the Word file goes into a second field named like the first plus "_docx".',
-	},
+	...waitProperties(show, 'Whether to download the document once it is ready. With Output Format Both, the Word file goes into a second field named like the first plus "_docx".'),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

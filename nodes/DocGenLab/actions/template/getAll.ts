@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../core/actions/execute';
+import { limitProperties, readLimit } from '../../../../core/actions/list';
 import { apiCall, connect } from '../../../../core/actions/policy';
 import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { requestJson } from '../../../../core/fetch/transport';
@@ -8,36 +9,14 @@ import { docGenLab } from '../../descriptor';
 
 export const option: INodePropertyOptions = { name: 'Get Many', value: 'getAll', action: 'Get many templates', description: 'List the organisation\'s templates' };
 
-const show = { resource: ['template'], operation: ['getAll'] };
-
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show },
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { ...show, returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
-];
+export const properties: INodeProperties[] = limitProperties({ resource: ['template'], operation: ['getAll'] });
 
 /** GET /templates/ has no paging: the whole list comes in one answer, cut to the limit here. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await forEachItem(this, async (itemIndex) => {
 		const connection = await connect(this, docGenLab, NO_DOWNLOAD_SETTINGS);
 		const { body } = await requestJson<unknown>(this, apiCall(connection, { method: 'GET', path: '/templates/' }, itemIndex));
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const templates = listOf(body);
-		const limited = returnAll ? templates : templates.slice(0, Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number));
+		const limited = listOf(body).slice(0, readLimit(this, itemIndex));
 		return limited.map((template) => ({ json: template, pairedItem: { item: itemIndex } }));
 	});
 }

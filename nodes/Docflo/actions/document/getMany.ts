@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../core/actions/execute';
+import { limitProperties } from '../../../../core/actions/list';
 import { connect } from '../../../../core/actions/policy';
 import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { docflo } from '../../descriptor';
@@ -16,23 +17,7 @@ export const option: INodePropertyOptions = {
 const show = { operation: ['getMany'] };
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show },
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { ...show, returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...limitProperties(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -11,7 +11,7 @@ import { forEachItem, safeId } from '../../../../core/actions/execute';
 import { parseJsonParameter } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
-import { pollProperties, pollUntil, readPollSettings } from '../../../../core/actions/poll';
+import { pollUntil, readPollSettings, waitProperties } from '../../../../core/actions/poll';
 import { readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import { requestJson } from '../../../../core/fetch/transport';
 import { pdfGorilla } from '../../descriptor';
@@ -37,15 +37,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'Where PDF Gorilla posts the result (public https). It is signed with the credential\'s Webhook Secret, so a PDF Gorilla Trigger using the same credential accepts it. Leave empty to only wait for completion.',
 	},
-	...pollProperties(show),
-	{
-		displayName: 'Download Result',
-		name: 'downloadResult',
-		type: 'boolean',
-		default: true,
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
-		description: 'Whether to download the PDF once the job has completed',
-	},
+	...waitProperties(show, 'Whether to download the PDF once the job has completed'),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

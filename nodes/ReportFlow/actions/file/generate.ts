@@ -1,15 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { forEachItem } from '../../../../core/actions/execute';
 import { isPlainObject } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
-import { apiCall, connect } from '../../../../core/actions/policy';
-import { readDownloadSettings } from '../../../../core/actions/properties';
+import { apiCall } from '../../../../core/actions/policy';
 import { downloadToBinary, fileNameFromDisposition } from '../../../../core/fetch/download';
 import { firstHeader } from '../../../../core/fetch/transport';
-import { reportFlow } from '../../descriptor';
 import { pdfName, zipName } from '../files';
-import { describeResult, generationBody, generationPath, generationRequest, type LatestVersions } from '../generation';
+import { describeResult, forEachGeneration, generationBody, generationPath } from '../generation';
 
 /**
  * ReportFlow answers a sync generation that takes longer than 120 s with a 504 that says so;
@@ -29,11 +26,7 @@ export const properties: INodeProperties[] = [];
 
 /** POST /file/sync/single|multiple answers with the PDF (or the ZIP), described in its headers. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const latestVersions: LatestVersions = new Map();
-	return await forEachItem(this, async (itemIndex) => {
-		const settings = readDownloadSettings(this, itemIndex);
-		const connection = await connect(this, reportFlow, settings);
-		const request = await generationRequest(this, connection, latestVersions, itemIndex);
+	return await forEachGeneration(this, async ({ request, connection, settings, itemIndex }) => {
 		const single = request.contents.length === 1;
 		const file = await downloadToBinary(
 			this,

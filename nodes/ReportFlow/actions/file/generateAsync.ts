@@ -7,17 +7,16 @@ import {
 	type INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { forEachItem, safeId, settle } from '../../../../core/actions/execute';
+import { safeId, settle } from '../../../../core/actions/execute';
 import { isPlainObject } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
-import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
-import { pollProperties, pollUntil, readPollSettings, type PollSettings } from '../../../../core/actions/poll';
-import { readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
+import { apiCall, type ServiceConnection } from '../../../../core/actions/policy';
+import { pollUntil, readPollSettings, waitProperties, type PollSettings } from '../../../../core/actions/poll';
+import type { DownloadSettings } from '../../../../core/actions/properties';
 import { downloadToBinary, type DownloadedFile } from '../../../../core/fetch/download';
 import { requestJson, withResponse } from '../../../../core/fetch/transport';
-import { reportFlow } from '../../descriptor';
 import { downloadPath, pdfName, zipName } from '../files';
-import { describeResult, generationBody, generationPath, generationRequest, type GenerationRequest, type LatestVersions } from '../generation';
+import { describeResult, forEachGeneration, generationBody, generationPath, type GenerationRequest } from '../generation';
 
 export const option: INodePropertyOptions = {
 	name: 'Generate (Async)',
@@ -30,15 +29,7 @@ const show = { resource: ['file'], operation: ['generateAsync'] };
 
 /** Template and files are shared with Generate (see ../fields.ts). */
 export const properties: INodeProperties[] = [
-	...pollProperties(show),
-	{
-		displayName: 'Download Result',
-		name: 'downloadResult',
-		type: 'boolean',
-		default: true,
-		displayOptions: { show: { ...show, waitForCompletion: [true] } },
-		description: 'Whether to download the result once it is ready: the PDF, or a ZIP for several files',
-	},
+	...waitProperties(show, 'Whether to download the result once it is ready: the PDF, or a ZIP for several files'),
 ];
 
 interface Started {
@@ -50,11 +41,7 @@ interface Started {
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const latestVersions: LatestVersions = new Map();
-	return await forEachItem(this, async (itemIndex) => {
-		const settings = readDownloadSettings(this, itemIndex);
-		const connection = await connect(this, reportFlow, settings);
-		const request = await generationRequest(this, connection, latestVersions, itemIndex);
+	return await forEachGeneration(this, async ({ request, connection, settings, itemIndex }) => {
 		const { body: started } = await requestJson<IDataObject>(
 			this,
 			apiCall(connection, { method: 'POST', path: generationPath('async', request), body: generationBody(request) }, itemIndex),
