@@ -39,10 +39,15 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+/** A text parameter, trimmed; '' when empty or not text (a number an expression gave counts as text). */
+export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+}
+
 /** A required text parameter, trimmed; a clear error when an expression left it empty. */
 export function requiredString(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text = optionalString(ctx, name, itemIndex);
 	if (!text) {
 		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
 			itemIndex,

@@ -1,5 +1,5 @@
 /** "Wait for Completion": polls a job without blocking n8n (sleep yields the event loop). */
-import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 export interface PollSettings {
 	intervalMs: number;
@@ -53,6 +53,21 @@ export function pollProperties(show: Record<string, string[]>) {
 			default: 300,
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
 			description: 'Give up waiting after this long (the job itself goes on)',
+		},
+	];
+}
+
+/** The poll parameters, then whether to download the result once the job is done (`what` says what that is). */
+export function waitProperties(show: Record<string, string[]>, downloadResultDescription: string): INodeProperties[] {
+	return [
+		...pollProperties(show),
+		{
+			displayName: 'Download Result',
+			name: 'downloadResult',
+			type: 'boolean',
+			default: true,
+			displayOptions: { show: { ...show, waitForCompletion: [true] } },
+			description: downloadResultDescription,
 		},
 	];
 }

@@ -10,8 +10,11 @@ import { mock } from 'jest-mock-extended';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { Docflo } from '../../../nodes/Docflo/Docflo.node';
-import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../nodes/Docflo/fields';
+import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../nodes/Docflo/actions/extract';
 import { DOCFLO_DOCUMENT_PROCESSED } from '../delivery/providerVectors';
+import { json, runAction, runActionError, shape } from './runAction';
+
+jest.mock('n8n-workflow', () => jest.requireActual<{ mockSleep: () => object }>('./runAction').mockSleep());
 
 /** The webhook page's example, parsed: `{event, tenantId, timestamp, doc: {_id, type, status, …, fields}}`. */
 const WEBHOOK = JSON.parse(DOCFLO_DOCUMENT_PROCESSED) as IDataObject & { doc: IDataObject & { fields: IDataObject } };
@@ -388,5 +391,53 @@ describe('Extract Fields in the node', () => {
 		expect(output.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(output[1].json).toMatchObject({ ...INFO, lineNumber: 1, 'Items.Amount': 1500 });
 		await expect(runNode({ operation: 'extractFields' }, () => [], [{ hello: 'world' }])).rejects.toThrow(/The input item holds no Docflo document/);
+	});
+});
+
+describe('Get Many: the request as Docflo receives it', () => {
+	const node = new Docflo();
+	const CREDENTIALS = { tenantId: 'tenant-1', apiKey: 'docflo-key-SECRET', baseUrl: 'https://api.docflo.ai/' };
+
+	test('GET /docs/v1/document with the tenant and API key headers', async () => {
+		const { output, requests, credentialTypesRead } = await runAction({
+			node,
+			parameters: { resource: 'document', operation: 'getMany', limit: 2 },
+			credentials: CREDENTIALS,
+			responses: [json({ data: DOCS.slice(0, 2), total: 7 })],
+		});
+		expect(credentialTypesRead).toEqual(['docfloApi']);
+		expect(requests.map((r) => shape(r, ['x-tenant-id', 'apiKey']))).toEqual([
+			{
+				via: 'auth',
+				method: 'GET',
+				url: 'https://api.docflo.ai/docs/v1/document?skip=0&top=2',
+				body: undefined,
+				headers: { 'x-tenant-id': 'tenant-1', apiKey: 'docflo-key-SECRET' },
+			},
+		]);
+		expect(output.map((i) => i.json._id)).toEqual(['doc-1', 'doc-2']);
+	});
+
+	test('a 401 is a NodeApiError naming Docflo, the status and what to do, without the key; a 503 is retried', async () => {
+		const { error } = await runActionError({ node, parameters: { resource: 'document', operation: 'getMany' }, credentials: CREDENTIALS, responses: [json({ message: 'Unauthorized' }, 401)] });
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toMatch(/^Docflo answered HTTP 401/);
+		expect(error.description).toMatch(/Check the API key in the credential/);
+		expect(JSON.stringify(error)).not.toContain('docflo-key-SECRET');
+		const retried = await runAction({ node, parameters: { resource: 'document', operation: 'getMany' }, credentials: CREDENTIALS, responses: [json({}, 503), json([])] });
+		expect(retried.requests).toHaveLength(2);
+	});
+
+	test('Extract Fields reads no credential and sends nothing', async () => {
+		const { output, requests, credentialTypesRead } = await runAction({ node, parameters: { resource: 'document', operation: 'extractFields' }, items: [WEBHOOK] });
+		expect(requests).toHaveLength(0);
+		expect(credentialTypesRead).toEqual([]);
+		expect(output[0].json).toMatchObject({ ...INFO, InvoiceId: 'INV-2025-001' });
+	});
+
+	test('Continue On Fail: an item without a document becomes an error item, the others go on', async () => {
+		const { output } = await runAction({ node, parameters: { resource: 'document', operation: 'extractFields' }, items: [{ hello: 'world' }, WEBHOOK], continueOnFail: true });
+		expect(output[0]).toEqual({ json: { error: 'The input item holds no Docflo document', message: expect.stringMatching(/Connect this node/) }, pairedItem: { item: 0 } });
+		expect(output[1].pairedItem).toEqual({ item: 1 });
 	});
 });

@@ -1,0 +1,10 @@
+import type { ActionResource } from '../../../../core/actions/router';
+import * as download from './download';
+import * as generate from './generate';
+import * as get from './get';
+
+export const document: ActionResource = {
+	option: { name: 'Document', value: 'document' },
+	operations: [download, generate, get],
+	defaultOperation: 'download',
+};

@@ -1,0 +1,221 @@
+/**
+ * Runs an action node's execute() the way n8n's own node tests do, against a mocked
+ * IExecuteFunctions: parameters as the editor saved them (unset ones take the description's
+ * default, `={{ $json.x }}` read from the item), the credential applied to authenticated
+ * requests as n8n applies it, scripted HTTP answers (test/unit/fetch/fakeExecute.ts), and
+ * n8n's deduplication helpers backed by memory, so "Skip Already Processed" runs for real.
+ *
+ * Test files mock n8n-workflow's `sleep` onto `fakeSleep` (see mockSleep below), so retries
+ * and polling advance a fake clock instead of waiting.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+} from 'n8n-workflow';
+
+import { DocfloApi } from '../../../credentials/DocfloApi.credentials';
+import { DocGenLabApi } from '../../../credentials/DocGenLabApi.credentials';
+import { PdfGorillaApi } from '../../../credentials/PdfGorillaApi.credentials';
+import { PdfSignApi } from '../../../credentials/PdfSignApi.credentials';
+import { ReportFlowApi } from '../../../credentials/ReportFlowApi.credentials';
+import { createExecuteContext, type RecordedRequest, type Scripted } from '../fetch/fakeExecute';
+
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
+	[new ReportFlowApi(), new DocGenLabApi(), new DocfloApi(), new PdfGorillaApi(), new PdfSignApi()].map((type) => [type.name, type]),
+);
+
+/** The fake clock: moves only when the code under test sleeps. */
+const clock = { now: 1_750_000_000_000, sleeps: [] as number[] };
+
+export async function fakeSleep(ms: number): Promise<void> {
+	clock.sleeps.push(ms);
+	clock.now += ms;
+}
+
+/** For jest.mock('n8n-workflow', mockSleep) in a test file. */
+export function mockSleep(): object {
+	return { ...jest.requireActual<object>('n8n-workflow'), sleep: async (ms: number) => await fakeSleep(ms) };
+}
+
+/** n8n's processed_data table, per workflow and scope. */
+export class ProcessedStore {
+	private readonly rows = new Map<string, Set<string>>();
+
+	private row(scope: string, workflowId: string, nodeId: string): Set<string> {
+		const key = scope === 'node' ? `${workflowId}/node/${nodeId}` : `${workflowId}/workflow`;
+		let row = this.rows.get(key);
+		if (!row) this.rows.set(key, (row = new Set()));
+		return row;
+	}
+
+	helpers(workflowId: string, nodeId: string) {
+		return {
+			checkProcessedAndRecord: jest.fn(async (items: string[], scope: string) => {
+				const row = this.row(scope, workflowId, nodeId);
+				const fresh = items.filter((item) => !row.has(item));
+				for (const item of fresh) row.add(item);
+				return { new: fresh, processed: items.filter((item) => !fresh.includes(item)) };
+			}),
+			removeProcessed: jest.fn(async (items: string[], scope: string) => {
+				const row = this.row(scope, workflowId, nodeId);
+				for (const item of items) row.delete(item);
+			}),
+			clearAllProcessedItems: jest.fn(async (scope: string) => this.row(scope, workflowId, nodeId).clear()),
+		};
+	}
+
+	has(workflowId: string, key: string): boolean {
+		return this.rows.get(`${workflowId}/workflow`)?.has(key) ?? false;
+	}
+}
+
+export interface RunInit {
+	node: INodeType;
+	/** Values as saved; a function gives a value per item. */
+	parameters: Record<string, unknown>;
+	/** The input items' json (one empty item when left out). */
+	items?: IDataObject[];
+	/** The credential n8n decrypts for whichever type the node asks for. */
+	credentials?: ICredentialDataDecryptedObject;
+	responses?: Scripted[];
+	mode?: string;
+	continueOnFail?: boolean;
+	/** The same workflow and store across runs: later executions of one workflow. */
+	workflowId?: string;
+	executionId?: string;
+	processed?: ProcessedStore;
+}
+
+export interface RunResult {
+	output: INodeExecutionData[];
+	requests: RecordedRequest[];
+	credentialTypesRead: string[];
+	hints: string[];
+	logs: string[];
+	sleeps: number[];
+	remaining: number;
+}
+
+let runs = 0;
+
+/** `={{ $json.field }}`: the only kind of expression the nodes' defaults use. */
+function evaluateDefault(value: unknown, item: IDataObject): unknown {
+	const match = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
+	return match ? (item[match[1]] ?? '') : value;
+}
+
+/** The description's default for an unset parameter shown for this resource and operation. */
+function defaultOf(properties: INodeProperties[], parameters: Record<string, unknown>, name: string): INodeProperties | undefined {
+	return properties.find((property) => {
+		if (property.name !== name) return false;
+		const show = property.displayOptions?.show ?? {};
+		return ['resource', 'operation'].every((key) => !show[key] || parameters[key] === undefined || (show[key] as unknown[]).includes(parameters[key]));
+	});
+}
+
+/** What n8n does with a credential type's `authenticate` before sending a request. */
+async function authenticate(type: string, credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const auth = CREDENTIAL_TYPES[type]?.authenticate;
+	if (!auth) throw new Error(`No credential type ${type}`);
+	if (typeof auth === 'function') return await auth(credentials, options);
+	const headers: IDataObject = { ...(options.headers ?? {}) };
+	for (const [name, template] of Object.entries(auth.properties.headers ?? {})) {
+		headers[name] = String(template).replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_all, field: string) => String(credentials[field] ?? ''));
+	}
+	return { ...options, headers };
+}
+
+function contextFor(init: RunInit) {
+	runs += 1;
+	const fake = createExecuteContext({ responses: init.responses });
+	const ctx = fake.ctx;
+	const items = (init.items ?? [{}]).map((json) => ({ json }));
+	const properties = init.node.description.properties;
+	const workflowId = init.workflowId ?? `workflow-${runs}`;
+	const credentialTypesRead: string[] = [];
+	const hints: string[] = [];
+	const credentials = init.credentials ?? {};
+
+	ctx.getInputData.mockReturnValue(items);
+	ctx.getNodeParameter.mockImplementation(((name: string, itemIndex: number, fallback?: unknown) => {
+		if (name in init.parameters) {
+			const value = init.parameters[name];
+			return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
+		}
+		const property = defaultOf(properties, init.parameters, name);
+		return property ? evaluateDefault(property.default, items[itemIndex]?.json ?? {}) : fallback;
+	}) as IExecuteFunctions['getNodeParameter']);
+	ctx.getCredentials.mockImplementation((async (type: string) => {
+		credentialTypesRead.push(type);
+		return credentials;
+	}) as IExecuteFunctions['getCredentials']);
+	ctx.continueOnFail.mockReturnValue(init.continueOnFail ?? false);
+	ctx.getMode.mockReturnValue((init.mode ?? 'trigger') as ReturnType<IExecuteFunctions['getMode']>);
+	ctx.getExecutionId.mockReturnValue(init.executionId ?? `execution-${runs}`);
+	ctx.getWorkflow.mockReturnValue({ id: workflowId, name: 'Test', active: true });
+	ctx.evaluateExpression.mockReturnValue(0);
+	ctx.addExecutionHints.mockImplementation((...added) => hints.push(...added.map((hint) => hint.message)));
+
+	const sendAuthenticated = fake.httpRequestWithAuthentication.getMockImplementation()!;
+	const helpers = ctx.helpers as unknown as Record<string, unknown>;
+	helpers.httpRequestWithAuthentication = jest.fn(async function (this: unknown, type: string, options: IHttpRequestOptions) {
+		return await sendAuthenticated.call(this, type, await authenticate(type, credentials, options));
+	});
+	Object.assign(helpers, (init.processed ?? new ProcessedStore()).helpers(workflowId, ctx.getNode().id));
+	return { fake, ctx, credentialTypesRead, hints };
+}
+
+export async function runAction(init: RunInit): Promise<RunResult> {
+	const { fake, ctx, credentialTypesRead, hints } = contextFor(init);
+	const sleepsBefore = clock.sleeps.length;
+	const nowSpy = jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
+	try {
+		const [output] = (await init.node.execute!.call(ctx)) as INodeExecutionData[][];
+		return {
+			output,
+			requests: fake.requests,
+			credentialTypesRead,
+			hints,
+			logs: fake.logs,
+			sleeps: clock.sleeps.slice(sleepsBefore),
+			remaining: fake.remaining(),
+		};
+	} finally {
+		nowSpy.mockRestore();
+	}
+}
+
+/** Runs the node expecting it to fail; the error and what was sent before. */
+export async function runActionError(init: RunInit): Promise<{ error: Error & Record<string, unknown>; requests: RecordedRequest[] }> {
+	const { fake, ctx } = contextFor(init);
+	const nowSpy = jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
+	try {
+		await init.node.execute!.call(ctx);
+	} catch (error) {
+		return { error: error as Error & Record<string, unknown>, requests: fake.requests };
+	} finally {
+		nowSpy.mockRestore();
+	}
+	throw new Error('Expected the node to fail, but it succeeded');
+}
+
+export const json = (body: unknown, status = 200): Scripted => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** A request as the tests compare it: method, URL with its query, body, and the headers that matter. */
+export function shape(request: RecordedRequest, headerNames: string[] = []): IDataObject {
+	const url = new URL(request.options.url);
+	for (const [name, value] of Object.entries(request.options.qs ?? {})) url.searchParams.append(name, String(value));
+	const headers = request.options.headers ?? {};
+	const picked: IDataObject = {};
+	for (const name of headerNames) {
+		const found = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
+		if (found) picked[name] = headers[found] as string;
+	}
+	return { via: request.via, method: request.options.method ?? 'GET', url: url.toString(), body: request.options.body, ...(headerNames.length ? { headers: picked } : {}) };
+}
