@@ -134,13 +134,13 @@ describe.each(CASES)('$name description', (c) => {
 
 	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
 		const { context, warnings } = hookContext('trigger', 'http://localhost:5678/webhook/abc/webhook');
-		await expect(c.node.webhookMethods!.default.create.call(context)).resolves.toBe(true);
+		await expect(c.node.webhookMethods!.default!.create.call(context)).resolves.toBe(true);
 		expect(warnings).toHaveLength(1);
 		expect(warnings[0]).toContain('localhost');
 		expect(warnings[0]).toContain('N8N_WEBHOOK_URL');
 		// Listening in the editor is not activation: nothing is logged there.
 		const listening = hookContext('manual', 'http://localhost:5678/webhook-test/abc/webhook');
-		await c.node.webhookMethods!.default.create.call(listening.context);
+		await c.node.webhookMethods!.default!.create.call(listening.context);
 		expect(listening.warnings).toEqual([]);
 	});
 
