@@ -49,6 +49,8 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 		httpMethod: 'GET',
 		path: 'webhook',
 		responseMode: 'onReceived',
+		// As above: answer with our webhookResponse, not n8n's literal `firstEntryJson`.
+		responseData: '',
 		ndvHideUrl: true,
 	},
 ];

@@ -107,7 +107,7 @@ describe.each(CASES)('$name description', (c) => {
 
 	test('a plain GET webhook on the same path beside it (the sample event), hidden from the URL list', () => {
 		const get = d.webhooks!.filter((w) => w.httpMethod === 'GET');
-		expect(get).toEqual([{ name: 'setup', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', ndvHideUrl: true }]);
+		expect(get).toEqual([{ name: 'setup', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', responseData: '', ndvHideUrl: true }]);
 		expect(d.webhooks).toHaveLength(2);
 	});
 
