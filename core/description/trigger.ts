@@ -58,24 +58,29 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 /**
  * None of the five services has an API to register webhooks: the user pastes the URL into
  * the service's settings (or passes it per request). These hooks therefore only report
- * success; the URL stays valid as long as the workflow is active.
+ * success; the URL stays valid as long as the workflow is active. n8n asks `checkExists` on
+ * every activation (and calls `create` only when it says no), so that is where a Production
+ * URL the service cannot reach is reported: in n8n's log, as activation cannot show a message.
  */
-export const WEBHOOKS_REGISTERED_BY_THE_USER = {
-	default: {
-		async checkExists(this: IHookFunctions): Promise<boolean> {
-			return true;
+export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
+	return {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (this.getMode() !== 'manual') {
+					const hint = unreachableUrlHint(service.displayName, this.getNodeWebhookUrl('default') ?? '');
+					if (hint) this.logger.warn(`${this.getNode().name}: ${hint}`);
+				}
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
 		},
-		async create(this: IHookFunctions): Promise<boolean> {
-			// Activation cannot show a message in the editor; the log is where an admin looks.
-			const hint = this.getMode() === 'manual' ? undefined : unreachableUrlHint(this.getNode().name, this.getNodeWebhookUrl('default') ?? '');
-			if (hint) this.logger.warn(hint);
-			return true;
-		},
-		async delete(this: IHookFunctions): Promise<boolean> {
-			return true;
-		},
-	},
-};
+	};
+}
 
 export interface TriggerPropertyOptions {
 	/** Where to paste the URL, in the service's own words. */

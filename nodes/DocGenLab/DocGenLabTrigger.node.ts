@@ -9,12 +9,12 @@ import {
 import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
 import {
 	TRIGGER_WEBHOOKS,
-	WEBHOOKS_REGISTERED_BY_THE_USER,
 	activationMessage,
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
 	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { docGenLab } from './descriptor';
 import { docGenLabSamples } from './samples';
@@ -51,7 +51,7 @@ export class DocGenLabTrigger implements INodeType {
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(docGenLab);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleTriggerRequest.call(this, docGenLab, docGenLabSamples);

@@ -13,12 +13,12 @@ import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
 import { testWebhookSecretCredential } from '../../core/description/credentialTests';
 import {
 	TRIGGER_WEBHOOKS,
-	WEBHOOKS_REGISTERED_BY_THE_USER,
 	activationMessage,
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
 	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { docflo } from './descriptor';
 import { docfloSamples } from './samples';
@@ -67,7 +67,7 @@ export class DocfloTrigger implements INodeType {
 		},
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(docflo);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleTriggerRequest.call(this, docflo, docfloSamples);

@@ -9,12 +9,12 @@ import {
 import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
 import {
 	TRIGGER_WEBHOOKS,
-	WEBHOOKS_REGISTERED_BY_THE_USER,
 	activationMessage,
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
 	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { pdfGorilla } from './descriptor';
 import { pdfGorillaSamples } from './samples';
@@ -50,7 +50,7 @@ export class PdfGorillaTrigger implements INodeType {
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(pdfGorilla);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleTriggerRequest.call(this, pdfGorilla, pdfGorillaSamples);

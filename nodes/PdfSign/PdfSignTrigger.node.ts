@@ -13,12 +13,12 @@ import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
 import { testWebhookSecretCredential } from '../../core/description/credentialTests';
 import {
 	TRIGGER_WEBHOOKS,
-	WEBHOOKS_REGISTERED_BY_THE_USER,
 	activationMessage,
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
 	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { pdfSign } from './descriptor';
 import { pdfSignSamples } from './samples';
@@ -62,7 +62,7 @@ export class PdfSignTrigger implements INodeType {
 		},
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(pdfSign);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleTriggerRequest.call(this, pdfSign, pdfSignSamples);

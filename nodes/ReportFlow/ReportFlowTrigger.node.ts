@@ -9,12 +9,12 @@ import {
 import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
 import {
 	TRIGGER_WEBHOOKS,
-	WEBHOOKS_REGISTERED_BY_THE_USER,
 	activationMessage,
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
 	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { reportFlow } from './descriptor';
 import { reportFlowSamples } from './samples';
@@ -59,7 +59,7 @@ export class ReportFlowTrigger implements INodeType {
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(reportFlow);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleTriggerRequest.call(this, reportFlow, reportFlowSamples);

@@ -5,6 +5,7 @@
  * URL refusing GET, and pinned sample data leaving production deliveries untouched.
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { chooseSample } from '../../core/delivery/sampleEvent';
 import { pdfSign } from '../../nodes/PdfSign/descriptor';
@@ -113,6 +114,12 @@ describe.each(versionsUnderTest())('trigger samples and headers on n8n %s', (ver
 		expect(items).toHaveLength(1);
 		expect(items[0]).toMatchObject({ event: 'pdf.generated', templateId: 'tmpl-real', storagePath: 'u/t/real.pdf' });
 		expect(items[0]).not.toHaveProperty('sample');
+	});
+
+	test('activation on this loopback-only n8n logs that the services cannot reach it', () => {
+		const log = readFileSync(n8n.logPath, 'utf8');
+		expect(log).toContain('Trigger: PDF Gorilla cannot reach this n8n\'s webhook URL (its host 127.0.0.1 is a loopback or private network address)');
+		expect(log).toContain('Trigger: PDF-Sign cannot reach');
 	});
 
 	test('a GET to the Production URL is refused with 405 and starts nothing; deliveries still work beside it', async () => {

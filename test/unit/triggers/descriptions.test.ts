@@ -133,14 +133,16 @@ describe.each(CASES)('$name description', (c) => {
 	});
 
 	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
+		// n8n asks checkExists on every activation and calls create only when it answers false.
 		const { context, warnings } = hookContext('trigger', 'http://localhost:5678/webhook/abc/webhook');
-		await expect(c.node.webhookMethods!.default!.create.call(context)).resolves.toBe(true);
+		await expect(c.node.webhookMethods!.default!.checkExists.call(context)).resolves.toBe(true);
 		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toContain(`${d.defaults.name}: ${c.service.displayName} cannot reach`);
 		expect(warnings[0]).toContain('localhost');
 		expect(warnings[0]).toContain('N8N_WEBHOOK_URL');
 		// Listening in the editor is not activation: nothing is logged there.
 		const listening = hookContext('manual', 'http://localhost:5678/webhook-test/abc/webhook');
-		await c.node.webhookMethods!.default!.create.call(listening.context);
+		await c.node.webhookMethods!.default!.checkExists.call(listening.context);
 		expect(listening.warnings).toEqual([]);
 	});
 
