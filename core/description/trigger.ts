@@ -240,7 +240,7 @@ const PUBLISH = 'Publish (on n8n 1.x: activate)';
 export function triggerPanel(service: ServiceDescriptor, texts: TriggerSetupTexts): TriggerPanelDefinition {
 	const name = service.displayName;
 	const testMode =
-		`<b>Use test mode while you build your workflow.</b> Click 'Listen for test event', then ${texts.testEvent}. ` +
+		`<b>Use test mode while you build your workflow.</b> Click 'Execute step' so the node listens for a test event, then ${texts.testEvent}. ` +
 		`No ${name} event at hand? While listening, open the <b>Test URL</b> in your browser: the node emits a sample ${name} event from ${name}'s documentation, its items marked <code>sample: true</code>. Test executions show up in the editor.`;
 	const production = (start: string) =>
 		`<b>Use production mode to run your workflow automatically.</b> ${start} ${texts.productionSetup} These executions show up in the executions list, but not in the editor.`;

@@ -54,6 +54,7 @@ describe.each(CASES)('$name', (c) => {
 			expect(text).toMatch(/production mode/);
 			expect(text).toContain('Test URL');
 			expect(text).toContain('Production URL');
+			expect(text).toContain("Click 'Execute step'");
 			expect(text).toContain('open the <b>Test URL</b> in your browser');
 			expect(text).toContain('sample: true');
 			expect(text).toContain('N8N_WEBHOOK_URL');
