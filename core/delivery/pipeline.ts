@@ -18,6 +18,7 @@ import {
 import { hashKey } from '../ledger';
 import type { AuthenticityCheck, RecognisedEvent, ServiceDescriptor } from '../service';
 import { admitDelivery, settleDelivery, type Admission, type ConfirmOn } from './dedupe';
+import { addRequestHeaders } from './headers';
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { isIpAllowed, parseAllowlist } from './ipAllowlist';
@@ -52,6 +53,7 @@ export interface TriggerOptions {
 	maxTimestampAgeSeconds?: number;
 	confirmWithApi?: boolean;
 	confirmCallsPerMinute?: number;
+	includeHeaders?: boolean;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -114,14 +116,16 @@ export async function handleDelivery(this: IWebhookFunctions, service: ServiceDe
 
 	const delivery: DeliveryFields = { deliveryKey: deliveryKeyOf(service, trusted, rawBody) };
 	if (confirmOn === 'success') delivery.deliveryRetry = admission === 'retry';
-	const workflowData = [toItems(trusted, payload, delivery)];
+	const items = toItems(trusted, payload, delivery);
+	if (options.includeHeaders) await addRequestHeaders.call(this, service, items, headers);
+	const workflowData = [items];
 	// "When the workflow has finished": n8n answers from the finished execution (5xx if it
 	// failed), so nothing is answered here.
 	return confirmOn === 'success' ? { workflowData } : { workflowData, webhookResponse: { received: true } };
 }
 
 /** Fields every output item carries, for the download action's and any user's deduplication. */
-interface DeliveryFields extends IDataObject {
+export interface DeliveryFields extends IDataObject {
 	/** The same for every delivery of one event, different for different events (and items). */
 	deliveryKey: string;
 	/** With "When the workflow has finished" only: an earlier delivery of this event got an error answer. */
@@ -407,7 +411,7 @@ function stopFor(admission: Admission | undefined): Stop | undefined {
  * events that have none (test pings), so it never carries payload data. Items fanned out from
  * one event are numbered.
  */
-function deliveryKeyOf(service: ServiceDescriptor, event: RecognisedEvent, rawBody: Buffer | undefined): string {
+export function deliveryKeyOf(service: ServiceDescriptor, event: RecognisedEvent, rawBody: Buffer | undefined): string {
 	const identity = event.dedupeKey ?? `body:${rawBody?.toString('base64') ?? ''}`;
 	return `${service.id}:${hashKey(`${service.id}:${identity}`)}`;
 }
@@ -418,7 +422,7 @@ function deliveryKeyOf(service: ServiceDescriptor, event: RecognisedEvent, rawBo
  * without the list it was split on, into each item: n8n stores every item on its own, so the
  * whole body in each of N items would store N copies of it. Fanned-out items' keys are numbered.
  */
-function toItems(event: RecognisedEvent, payload: IDataObject, delivery: DeliveryFields): INodeExecutionData[] {
+export function toItems(event: RecognisedEvent, payload: IDataObject, delivery: DeliveryFields): INodeExecutionData[] {
 	if (event.items.length <= 1) return event.items.map((json) => ({ json: { ...json, ...delivery, payload } }));
 	const shared = event.payloadPerItem;
 	return event.items.map((json, index) => {

@@ -85,7 +85,7 @@ describe.each(CASES)('$name description', (c) => {
 	});
 
 	test('one POST webhook whose expressions n8n 2.x resolves without its engine, each resolver matching its template', () => {
-		expect(d.webhooks).toHaveLength(1);
+		expect(d.webhooks!.filter((w) => w.httpMethod === 'POST')).toHaveLength(1);
 		const webhook = d.webhooks![0];
 		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
 		const resolvers = (webhook as unknown as Record<symbol, Record<string, { template: string; resolve: (p: Record<string, unknown>) => unknown }>>)[
@@ -105,13 +105,45 @@ describe.each(CASES)('$name description', (c) => {
 		expect(webhook.isFullPath).toBeFalsy();
 	});
 
+	test('a plain GET webhook on the same path beside it (the sample event), hidden from the URL list', () => {
+		const get = d.webhooks!.filter((w) => w.httpMethod === 'GET');
+		expect(get).toEqual([{ name: 'setup', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', responseData: '', ndvHideUrl: true }]);
+		expect(d.webhooks).toHaveLength(2);
+	});
+
+	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string) {
+		const warnings: string[] = [];
+		const context = mock<IHookFunctions>({
+			getMode: () => mode,
+			getNode: () => ({ name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getNodeWebhookUrl: () => url,
+			logger: mock<IHookFunctions['logger']>({ warn: (message: string) => void warnings.push(message) }),
+		});
+		return { context, warnings };
+	}
+
 	test('webhookMethods only report success (the URL is pasted in by the user)', async () => {
 		const hooks = c.node.webhookMethods?.default;
 		expect(hooks).toBeDefined();
-		const context = mock<IHookFunctions>();
+		const { context, warnings } = hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook');
 		await expect(hooks!.checkExists.call(context)).resolves.toBe(true);
 		await expect(hooks!.create.call(context)).resolves.toBe(true);
 		await expect(hooks!.delete.call(context)).resolves.toBe(true);
+		expect(warnings).toEqual([]);
+	});
+
+	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
+		// n8n asks checkExists on every activation and calls create only when it answers false.
+		const { context, warnings } = hookContext('trigger', 'http://localhost:5678/webhook/abc/webhook');
+		await expect(c.node.webhookMethods!.default!.checkExists.call(context)).resolves.toBe(true);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toContain(`${d.defaults.name}: ${c.service.displayName} cannot reach`);
+		expect(warnings[0]).toContain('localhost');
+		expect(warnings[0]).toContain('N8N_WEBHOOK_URL');
+		// Listening in the editor is not activation: nothing is logged there.
+		const listening = hookContext('manual', 'http://localhost:5678/webhook-test/abc/webhook');
+		await c.node.webhookMethods!.default!.checkExists.call(listening.context);
+		expect(listening.warnings).toEqual([]);
 	});
 
 	test('Events: a required multiOptions whose default is every non-test event, and no test event offered', () => {
