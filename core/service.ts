@@ -6,7 +6,36 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { HmacScheme } from './delivery/verify';
+// The contract every other part of the core reads: it imports nothing from the core itself.
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+export interface HmacScheme {
+	algorithm: HmacAlgorithm;
+	encoding: 'hex' | 'base64';
+	/** Text the provider puts before the digest, e.g. 'sha256='. */
+	prefix?: string;
+}
+
+/** The methods a webhook credential's authentication option offers, as stored in the credential. */
+export type IncomingAuthMethod = 'none' | 'basicAuth' | 'bearerToken' | 'apiKeyHeader';
+
+/**
+ * Where a webhook credential keeps the header authentication a service sends with each
+ * delivery (the credential mirrors the service's own webhook form). The credential file
+ * declares these names; the descriptor hands them to the core.
+ */
+export interface IncomingAuthFields {
+	/** The options field holding an `IncomingAuthMethod`. */
+	method: string;
+	basicUser: string;
+	basicPassword: string;
+	bearerToken: string;
+	headerName: string;
+	headerValue: string;
+	/** The header name used when the credential's header name field is empty. */
+	defaultHeaderName: string;
+}
 
 export interface EventDefinition {
 	/** The event name exactly as the service sends it, e.g. `document.generated`. */
@@ -72,6 +101,8 @@ export type AuthenticityCheck =
 	| {
 			/** Basic / Bearer / custom header, as configured in the service's webhook settings. */
 			kind: 'incomingAuth';
+			/** The webhook credential's fields for it. */
+			fields: IncomingAuthFields;
 	  };
 
 export interface WebhookCredentialFields {
@@ -133,6 +164,12 @@ export interface ApiDescriptor {
 	credentialType: string;
 	/** The API base URL (no trailing slash) for these credentials. */
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/**
+	 * Header (lower-case) in which a 429 says when the rate limit resets, for services that
+	 * send one instead of Retry-After. Read as epoch milliseconds, epoch seconds or a delta
+	 * in milliseconds (see parseRateLimitReset).
+	 */
+	rateLimitResetHeader?: string;
 }
 
 export interface ServiceDescriptor {

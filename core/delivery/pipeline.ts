@@ -17,11 +17,12 @@ import {
 
 import { hashKey } from '../ledger';
 import type { AuthenticityCheck, RecognisedEvent, ServiceDescriptor } from '../service';
+import { headerValue } from '../values';
 import { admitDelivery, settleDelivery, type Admission, type ConfirmOn } from './dedupe';
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { isIpAllowed, parseAllowlist } from './ipAllowlist';
-import { headerValue, jsonNestingExceeds, parseJsonObject, sameJsonValue, valueNestingExceeds } from './parse';
+import { jsonNestingExceeds, parseJsonObject, sameJsonValue, valueNestingExceeds } from './parse';
 import { checkTimestamp, matchesSharedSecret, verifySignature } from './verify';
 
 /**
@@ -271,7 +272,7 @@ function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 
 			return 'verified';
 		}
 		case 'incomingAuth': {
-			const auth = incomingAuthFromCredential(input.credentialData);
+			const auth = incomingAuthFromCredential(input.credentialData, check.fields);
 			if (auth.type === 'none') return 'not_configured';
 			const verdict = checkIncomingAuth(auth, headers);
 			return verdict.ok ? 'verified' : reject(401, verdict.reason);

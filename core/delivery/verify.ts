@@ -1,13 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
-export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
-
-export interface HmacScheme {
-	algorithm: HmacAlgorithm;
-	encoding: 'hex' | 'base64';
-	/** Text the provider puts before the digest, e.g. 'sha256=' (Docflo X-Docflo-Signature). */
-	prefix?: string;
-}
+import type { HmacScheme } from '../service';
 
 /**
  * A header carrying several signatures (duplicate headers joined by Node with ', ') is split,

@@ -4,6 +4,7 @@
  * Time and randomness are injected so the loop is testable and free of timers (n8n Cloud
  * forbids setTimeout in community nodes; callers pass n8n-workflow's `sleep`).
  */
+import { headerValue } from '../values';
 
 export interface RetryPolicy {
 	/** Including the first attempt. */
@@ -179,7 +180,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 /**
- * PDF Gorilla's `x-ratelimit-reset`, documented only as "(ms)". A number above 1e12 can
+ * A rate-limit reset header (a descriptor's `rateLimitResetHeader`), often documented only
+ * as "(ms)". A number above 1e12 can
  * only be an epoch in milliseconds (a delta would be 30 years); between 1e9 and 1e12 it is
  * taken as epoch seconds, the other common convention, since a delta of 11+ days is no
  * per-minute limit; anything smaller is a delta in milliseconds. ISO or HTTP dates are
@@ -279,10 +281,10 @@ function whyStop(
 
 /**
  * A ready-made `describe` for HTTP clients that throw axios-style errors: the kind from
- * classifyError and the wait from `Retry-After`, or on a 429 from `x-ratelimit-reset`
- * (PDF Gorilla). Headers are looked up case-insensitively along the cause chain.
+ * classifyError and the wait from `Retry-After`, or on a 429 from the service's rate-limit
+ * reset header, when it has one. Headers are looked up case-insensitively along the cause chain.
  */
-export function describeHttpFailure(error: unknown, nowMs: number): FailureDescription {
+export function describeHttpFailure(error: unknown, nowMs: number, rateLimitResetHeader?: string): FailureDescription {
 	const kind = classifyError(error);
 	if (kind === 'fatal') return { kind };
 	for (const link of causeChain(error)) {
@@ -291,20 +293,10 @@ export function describeHttpFailure(error: unknown, nowMs: number): FailureDescr
 		if (headers === undefined) continue;
 		const retryAfterMs =
 			parseRetryAfter(headerValue(headers, 'retry-after'), nowMs) ??
-			(statusOf(link) === 429
-				? parseRateLimitReset(headerValue(headers, 'x-ratelimit-reset'), nowMs)
+			(statusOf(link) === 429 && rateLimitResetHeader
+				? parseRateLimitReset(headerValue(headers, rateLimitResetHeader), nowMs)
 				: undefined);
 		if (retryAfterMs !== undefined) return { kind, retryAfterMs };
 	}
 	return { kind };
-}
-
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== name) continue;
-		if (typeof value === 'string') return value;
-		if (typeof value === 'number') return String(value);
-		if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-	}
-	return undefined;
 }

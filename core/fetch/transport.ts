@@ -60,6 +60,8 @@ export interface HttpCall {
 	 */
 	retryOn: 'transient' | 'declined';
 	itemIndex: number;
+	/** The service's rate-limit reset header (ServiceDescriptor `api.rateLimitResetHeader`), read on a 429 without Retry-After. */
+	rateLimitResetHeader?: string;
 }
 
 /** A streamed response body as n8n's HTTP helper hands it over (Node's IncomingMessage). */
@@ -213,7 +215,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 		}
 		if (status < 200 || status >= 300) {
 			const detail = await readErrorDetail(response.body);
-			throw new HttpStatusFailure(status, detail, retryAfterOf(response.headers, status), redactUrl(url));
+			throw new HttpStatusFailure(status, detail, retryAfterOf(response.headers, status, call.rateLimitResetHeader), redactUrl(url));
 		}
 		return { statusCode: status, headers: response.headers, body: response.body, url };
 	}
@@ -287,11 +289,11 @@ function describeFailure(error: unknown, retryOn: HttpCall['retryOn']): FailureD
 	return { kind: classifyError(error) };
 }
 
-function retryAfterOf(headers: OpenResponse['headers'], status: number): number | undefined {
+function retryAfterOf(headers: OpenResponse['headers'], status: number, rateLimitResetHeader: string | undefined): number | undefined {
 	const now = Date.now();
 	return (
 		parseRetryAfter(firstHeader(headers['retry-after']), now) ??
-		(status === 429 ? parseRateLimitReset(firstHeader(headers['x-ratelimit-reset']), now) : undefined)
+		(status === 429 && rateLimitResetHeader ? parseRateLimitReset(firstHeader(headers[rateLimitResetHeader]), now) : undefined)
 	);
 }
 

@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { handleDelivery } from '../../core/delivery/pipeline';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
 import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
 import { docflo } from './descriptor';
 
@@ -38,12 +38,7 @@ export class DocfloTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async docfloWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, {
-					secretField: 'signingSecret',
-					label: 'Signing Secret',
-					optional: true,
-					allowsIncomingAuth: true,
-				});
+				return checkWebhookCredential(credential, docflo.delivery, { label: 'Signing Secret', optional: true });
 			},
 		},
 	};

@@ -10,6 +10,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../../core/values';
+
+// Kept importable from here for the action node; the one definition lives in core/values.
+export { isPlainObject };
+
 export interface ExtractOptions {
 	/** `flatten`: `InvoiceTotal.Amount`; `keep`: `InvoiceTotal: {Amount}`. */
 	nestedValues: 'flatten' | 'keep';
@@ -39,10 +44,6 @@ const CONFIDENCE_SUFFIX = '_confidence';
 const LINE_NUMBER = 'lineNumber';
 const LINE = 'line';
 const DEFAULT_LINE_ITEMS_FIELD = 'Items';
-
-export function isPlainObject(value: unknown): value is IDataObject {
-	return Object.prototype.toString.call(value) === '[object Object]';
-}
 
 function hasOwn(obj: object, key: string): boolean {
 	return Object.prototype.hasOwnProperty.call(obj, key);

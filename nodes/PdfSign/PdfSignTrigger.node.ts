@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { handleDelivery } from '../../core/delivery/pipeline';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
 import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
 import { pdfSign } from './descriptor';
 
@@ -38,7 +38,7 @@ export class PdfSignTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async pdfSignWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, { secretField: 'webhookSecret', label: 'Webhook Secret' });
+				return checkWebhookCredential(credential, pdfSign.delivery, { label: 'Webhook Secret' });
 			},
 		},
 	};

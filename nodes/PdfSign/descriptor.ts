@@ -5,9 +5,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { getObject, getString, headerValue } from '../../core/delivery/parse';
+import { getObject, getString } from '../../core/delivery/parse';
+import { headerValue } from '../../core/values';
 import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
+import { PDF_SIGN_WEBHOOK_API_FIELDS } from '../../credentials/PdfSignWebhookApi.credentials';
 
 export const PDF_SIGN_API_BASE_URL = 'https://api.pdf-sign.com/functions/v1';
 
@@ -31,7 +33,11 @@ export const pdfSign: ServiceDescriptor = {
 		// The body's ISO 8601 `timestamp` (documented in every event), else X-Webhook-Timestamp.
 		// Webhooks are "fire and forget" (no retries): an hour allows for delay and clock skew.
 		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp, or X-Webhook-Timestamp' },
-		credential: { type: 'pdfSignWebhookApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
+		credential: {
+			type: 'pdfSignWebhookApi',
+			secretField: PDF_SIGN_WEBHOOK_API_FIELDS.webhookSecret,
+			previousSecretField: PDF_SIGN_WEBHOOK_API_FIELDS.previousWebhookSecret,
+		},
 		// Not documented ("fire and forget"); we answer within the 5 s the other services ask for.
 		responseDeadlineSeconds: 5,
 		recognise({ payload, headers }) {
