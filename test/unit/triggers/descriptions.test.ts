@@ -27,6 +27,7 @@ import { defaultParameters } from './context';
 import { CURRENT_SECRET } from './vectors';
 import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
 import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
+import { triggerTypes } from '../../registry';
 
 interface Case {
 	name: string;
@@ -64,6 +65,10 @@ function strings(value: unknown, path = ''): Array<[string, string]> {
 	if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
 	return [];
 }
+
+test('the cases cover every registered trigger', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
+});
 
 describe.each(CASES)('$name description', (c) => {
 	const d = c.node.description;
