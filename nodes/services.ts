@@ -6,7 +6,7 @@
  *
  * A new service is a folder `nodes/<Folder>/` (descriptor.ts, <Folder>Trigger.node.ts,
  * <Folder>.node.ts, icons, codex files, and its credential files unless they live in
- * credentials/) plus one line here.
+ * credentials/) plus two lines here: its import and its entry.
  */
 import type { ServiceDescriptor } from '../core/service';
 import { docGenLab } from './DocGenLab/descriptor';
