@@ -139,6 +139,8 @@ export interface DeliveryDescriptor {
 	 * workflow receives and what is deduplicated.
 	 */
 	confirm?: (this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits) => Promise<ConfirmationResult>;
+	/** With `confirm`: the default of the trigger's Confirmations per Minute, well inside the API's rate limit. */
+	confirmCallsPerMinute?: number;
 }
 
 export interface ConfirmationLimits {
@@ -159,23 +161,29 @@ export interface DownloadPolicy {
 	allowedHosts: string[];
 }
 
-export interface ApiDescriptor {
-	/** The n8n credential type of the service's API key. */
-	credentialType: string;
-	/** The API base URL (no trailing slash) for these credentials. */
-	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+/** What the shared HTTP path needs to know about a service's API beyond its address. */
+export interface ApiConventions {
 	/**
 	 * Header (lower-case) in which a 429 says when the rate limit resets, for services that
 	 * send one instead of Retry-After. Read as epoch milliseconds, epoch seconds or a delta
 	 * in milliseconds (see parseRateLimitReset).
 	 */
 	rateLimitResetHeader?: string;
+	/** How the service's API keys begin (`key_`), so a key echoed in an error text is masked even when it is not the credential's own. */
+	keyPrefixes?: string[];
+}
+
+export interface ApiDescriptor extends ApiConventions {
+	/** The n8n credential type of the service's API key. */
+	credentialType: string;
+	/** The API base URL (no trailing slash) for these credentials. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 }
 
 export interface ServiceDescriptor {
-	/** camelCase id, the node names' stem: `pdfGorilla`. */
+	/** camelCase id, the node names' stem: `acmeDocs`. */
 	id: string;
-	/** The service's own spelling: `PDF Gorilla`. */
+	/** The service's own spelling: `Acme Docs`. */
 	displayName: string;
 	delivery: DeliveryDescriptor;
 	download: DownloadPolicy;

@@ -85,7 +85,7 @@ export function apiCall(
 		retry: overrides.retry ?? DEFAULT_RETRY_POLICY,
 		retryOn: request.method === 'GET' || request.method === 'HEAD' ? 'transient' : 'declined',
 		itemIndex,
-		rateLimitResetHeader: connection.service.api.rateLimitResetHeader,
+		conventions: connection.service.api,
 	};
 }
 
@@ -101,7 +101,7 @@ export function fileCall(connection: ServiceConnection, url: string, itemIndex: 
 		retry: DEFAULT_RETRY_POLICY,
 		retryOn: 'transient',
 		itemIndex,
-		rateLimitResetHeader: connection.service.api.rateLimitResetHeader,
+		conventions: connection.service.api,
 	};
 }
 

@@ -99,8 +99,8 @@ export function verifySignature(
 }
 
 /**
- * For services that send the shared secret itself in a header (PDF-Sign X-Webhook-Secret,
- * see pdfsign-webhooks / API-NOTES): constant-time match against any of `secrets`.
+ * For services that send the shared secret itself in a header (a descriptor's
+ * `sharedSecretHeader` check): constant-time match against any of `secrets`.
  */
 export function matchesSharedSecret(provided: string | undefined, secrets: readonly string[]): boolean {
 	if (typeof provided !== 'string') return false;

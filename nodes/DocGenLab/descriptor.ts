@@ -119,6 +119,8 @@ export const docGenLab: ServiceDescriptor = {
 		// Not stated; "Return 200 Quickly" and retries after 1, 5, 15 min. We keep to 5 s like the others.
 		responseDeadlineSeconds: 5,
 		confirm: confirmWithDocumentsApi,
+		// A third of the 60 API calls a minute DocGenLab allows an organisation by default.
+		confirmCallsPerMinute: 20,
 		recognise({ payload }) {
 			const event = getString(payload, 'event');
 			if (!event) return { ok: false, message: 'event is missing' };
@@ -156,5 +158,7 @@ export const docGenLab: ServiceDescriptor = {
 	api: {
 		credentialType: 'docGenLabApi',
 		baseUrl: (credentials) => configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL),
+		// Keys look like dgl_live_… (API-NOTES).
+		keyPrefixes: ['dgl_'],
 	},
 };

@@ -18,6 +18,26 @@ const numberOrNull = (data: IDataObject | undefined, key: string): number | null
 
 const objectOrEmpty = (data: IDataObject | undefined, key: string): IDataObject => getObject(data, key) ?? {};
 
+/** A pdf.generated event's item, or what is wrong with it. */
+function generatedItem(event: string, timestamp: string | null, data: IDataObject | undefined): IDataObject | string {
+	const downloadUrl = getString(data, 'pdf_url');
+	if (!downloadUrl) return 'data.pdf_url is missing';
+	return {
+		event,
+		timestamp,
+		succeeded: true,
+		templateId: getString(data, 'template_id') ?? null,
+		downloadUrl,
+		storagePath: getString(data, 'storage_path') ?? null,
+		fileSize: numberOrNull(data, 'file_size'),
+		renderTimeMs: numberOrNull(data, 'render_time_ms'),
+		variables: objectOrEmpty(data, 'variables'),
+		createdAt: getString(data, 'created_at') ?? null,
+		errorCode: null,
+		errorMessage: null,
+	};
+}
+
 export const pdfSign: ServiceDescriptor = {
 	id: 'pdfSign',
 	displayName: 'PDF-Sign',
@@ -55,23 +75,10 @@ export const pdfSign: ServiceDescriptor = {
 			let identity: unknown[];
 			switch (event) {
 				case 'pdf.generated': {
-					const downloadUrl = getString(data, 'pdf_url');
-					if (!downloadUrl) return { ok: false, message: 'data.pdf_url is missing' };
-					item = {
-						event,
-						timestamp,
-						succeeded: true,
-						templateId: getString(data, 'template_id') ?? null,
-						downloadUrl,
-						storagePath: getString(data, 'storage_path') ?? null,
-						fileSize: numberOrNull(data, 'file_size'),
-						renderTimeMs: numberOrNull(data, 'render_time_ms'),
-						variables: objectOrEmpty(data, 'variables'),
-						createdAt: getString(data, 'created_at') ?? null,
-						errorCode: null,
-						errorMessage: null,
-					};
-					identity = [item.storagePath ?? downloadUrl];
+					const generated = generatedItem(event, timestamp, data);
+					if (typeof generated === 'string') return { ok: false, message: generated };
+					item = generated;
+					identity = [item.storagePath ?? item.downloadUrl];
 					break;
 				}
 				case 'pdf.failed':
@@ -112,5 +119,7 @@ export const pdfSign: ServiceDescriptor = {
 	api: {
 		credentialType: 'pdfSignApi',
 		baseUrl: (credentials) => configuredBaseUrl(credentials, PDF_SIGN_API_BASE_URL),
+		// Keys look like pdfsign_<uuid> (API-NOTES).
+		keyPrefixes: ['pdfsign_'],
 	},
 };

@@ -78,6 +78,10 @@ describe('the service registry', () => {
 			for (const name of used) expect(service.credentials.map((c) => c.type)).toContain(name);
 		});
 
+		test('a descriptor that confirms with its API names the default call budget', () => {
+			if (entry.descriptor.delivery.confirm) expect(entry.descriptor.delivery.confirmCallsPerMinute).toBeGreaterThan(0);
+		});
+
 		test('its descriptor names only credential fields that exist', () => {
 			expect(descriptorFieldProblems(entry.descriptor, credentials)).toEqual([]);
 		});
