@@ -25,6 +25,43 @@ const SECRET = 'sample-docs-signing-secret-0123456789abcdef';
 const API_KEY = 'sample-docs-api-key-0123456789';
 const PDF = makePdf({ sizeBytes: 20_000, title: 'Sample Docs document' });
 
+/** The service's API: GET /v1/documents/{id}/file with the API key answers the PDF. */
+async function startSampleApi(requests: Array<{ path: string; apiKey: string | undefined }>): Promise<{ api: Server; port: number }> {
+	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
+	const api = createServer({ cert: ca.certPem, key: ca.keyPem }, (req, res) => {
+		const apiKey = req.headers['x-api-key'] as string | undefined;
+		requests.push({ path: req.url ?? '', apiKey });
+		if (apiKey !== API_KEY) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+		if (req.method !== 'GET' || req.url !== '/v1/documents/doc_123/file') return void res.writeHead(404).end();
+		res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(PDF.length) }).end(PDF);
+	});
+	await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+	return { api, port: (api.address() as { port: number }).port };
+}
+
+/** Sample Docs Trigger → Sample Docs Download, with one credential holding the API key and the signing secret. */
+async function createSampleWorkflow(n8n: N8nInstance, hook: string, apiPort: number): Promise<string> {
+	const credentialName = 'Sample Docs (fake)';
+	const credentialId = await n8n.createCredential({
+		name: credentialName,
+		type: 'sampleDocsApi',
+		data: { apiKey: API_KEY, signingSecret: SECRET, baseUrl: `https://127.0.0.1:${apiPort}/v1` },
+	});
+	const credentials = { sampleDocsApi: { id: credentialId, name: credentialName } };
+	return await n8n.createWorkflow(
+		linearWorkflow('Sample Docs: trigger → download', [
+			triggerNode('sampleDocsTrigger', hook, {}, credentials),
+			{
+				name: 'Download',
+				type: `${PACKAGE}.sampleDocs`,
+				typeVersion: 1,
+				parameters: { resource: 'document', operation: 'download', downloadOptions: { allowPrivateNetwork: true } },
+				credentials,
+			},
+		]),
+	);
+}
+
 const [version] = versionsUnderTest();
 
 describe(`a sixth service added through the registry alone, on n8n ${version}`, () => {
@@ -40,39 +77,11 @@ describe(`a sixth service added through the registry alone, on n8n ${version}`, 
 		const userFolder = mkdtempSync(join(tmpdir(), `n8n-e2e-sample-${version}-`));
 		installPackageInto(join(userFolder, '.n8n', 'nodes'), tarball);
 
-		const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
-		// The service's API: GET /v1/documents/{id}/file with the API key answers the PDF.
-		api = createServer({ cert: ca.certPem, key: ca.keyPem }, (req, res) => {
-			const apiKey = req.headers['x-api-key'] as string | undefined;
-			apiRequests.push({ path: req.url ?? '', apiKey });
-			if (apiKey !== API_KEY) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
-			if (req.method !== 'GET' || req.url !== '/v1/documents/doc_123/file') return void res.writeHead(404).end();
-			res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(PDF.length) }).end(PDF);
-		});
-		await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-		apiPort = (api.address() as { port: number }).port;
+		({ api, port: apiPort } = await startSampleApi(apiRequests));
 
 		n8n = await N8nInstance.start({ version, userFolder });
-		const credentialName = 'Sample Docs (fake)';
-		const credentialId = await n8n.createCredential({
-			name: credentialName,
-			type: 'sampleDocsApi',
-			data: { apiKey: API_KEY, signingSecret: SECRET, baseUrl: `https://127.0.0.1:${apiPort}/v1` },
-		});
-		const credentials = { sampleDocsApi: { id: credentialId, name: credentialName } };
 		const hook = newWebhookId();
-		workflowId = await n8n.createWorkflow(
-			linearWorkflow('Sample Docs: trigger → download', [
-				triggerNode('sampleDocsTrigger', hook, {}, credentials),
-				{
-					name: 'Download',
-					type: `${PACKAGE}.sampleDocs`,
-					typeVersion: 1,
-					parameters: { resource: 'document', operation: 'download', downloadOptions: { allowPrivateNetwork: true } },
-					credentials,
-				},
-			]),
-		);
+		workflowId = await createSampleWorkflow(n8n, hook, apiPort);
 		webhookUrl = n8n.webhookUrl(hook);
 		await n8n.waitForWebhook(webhookUrl);
 	});

@@ -59,45 +59,6 @@ describe('the service registry', () => {
 		expect(SERVICES).toHaveLength(5);
 	});
 
-	describe.each(SERVICE_FILES.map((s) => [s.displayName, s] as const))('%s', (_name, service) => {
-		const entry = SERVICES.find((s) => s.descriptor.id === service.id)!;
-		const credentials = credentialTypes(service);
-
-		test('its node classes are where the registry says, named after the descriptor', () => {
-			const trigger = triggerNode(service).description;
-			const action = actionNode(service).description;
-			expect(trigger.name).toBe(service.trigger.type);
-			expect(trigger.displayName).toBe(`${service.displayName} Trigger`);
-			expect(action.name).toBe(service.action.type);
-			expect(action.displayName).toBe(service.displayName);
-		});
-
-		test('its credential classes are named as the registry derives them, and the nodes use only those', () => {
-			expect(credentials.map((c) => c.name)).toEqual(service.credentials.map((c) => c.type));
-			const used = [triggerNode(service), actionNode(service)].flatMap((node) => (node.description.credentials ?? []).map((c) => c.name));
-			for (const name of used) expect(service.credentials.map((c) => c.type)).toContain(name);
-		});
-
-		test('a descriptor that confirms with its API names the default call budget', () => {
-			if (entry.descriptor.delivery.confirm) expect(entry.descriptor.delivery.confirmCallsPerMinute).toBeGreaterThan(0);
-		});
-
-		test('its descriptor names only credential fields that exist', () => {
-			expect(descriptorFieldProblems(entry.descriptor, credentials)).toEqual([]);
-		});
-
-		test.each(service.credentials.map((c) => [c.className, c.file] as const))('%s declares its field names once and uses only those', (className, file) => {
-			const credential = credentials.find((c) => c.name === className.charAt(0).toLowerCase() + className.slice(1))!;
-			const module = require(join(repoRoot, `${file}.ts`)) as Record<string, unknown>;
-			const fieldsConstant = Object.entries(module).find(([name]) => name.endsWith('_FIELDS'));
-			expect(fieldsConstant).toBeDefined();
-			expect(Object.values(fieldsConstant![1] as Record<string, string>).sort()).toEqual(fieldNames(credential).sort());
-			// Expressions in authenticate and test may only read declared fields.
-			const expressions = JSON.stringify([credential.authenticate ?? null, credential.test ?? null]);
-			for (const [, field] of expressions.matchAll(/\$credentials\.(\w+)/g)) expect(fieldNames(credential)).toContain(field);
-		});
-	});
-
 	test('the field check fails for a descriptor naming a field its credential lacks', () => {
 		const docflo = SERVICES.find((s) => s.descriptor.id === 'docflo')!;
 		const credentials = credentialTypes(SERVICE_FILES.find((s) => s.id === 'docflo')!);
@@ -118,6 +79,51 @@ describe('the service registry', () => {
 		expect(descriptorFieldProblems(otherAuth, credentials)).toEqual(['docfloWebhookApi has no field token']);
 	});
 });
+
+describe.each(SERVICE_FILES.map((s) => [s.displayName, s] as const))('%s: node and credential classes', (_name, service) => {
+	const credentials = credentialTypes(service);
+
+	test('its node classes are where the registry says, named after the descriptor', () => {
+		const trigger = triggerNode(service).description;
+		const action = actionNode(service).description;
+		expect(trigger.name).toBe(service.trigger.type);
+		expect(trigger.displayName).toBe(`${service.displayName} Trigger`);
+		expect(action.name).toBe(service.action.type);
+		expect(action.displayName).toBe(service.displayName);
+	});
+
+	test('its credential classes are named as the registry derives them, and the nodes use only those', () => {
+		expect(credentials.map((c) => c.name)).toEqual(service.credentials.map((c) => c.type));
+		const used = [triggerNode(service), actionNode(service)].flatMap((node) => (node.description.credentials ?? []).map((c) => c.name));
+		for (const name of used) expect(service.credentials.map((c) => c.type)).toContain(name);
+	});
+
+});
+
+describe.each(SERVICE_FILES.map((s) => [s.displayName, s] as const))('%s: descriptor and credential fields', (_name, service) => {
+	const entry = SERVICES.find((s) => s.descriptor.id === service.id)!;
+	const credentials = credentialTypes(service);
+
+	test('a descriptor that confirms with its API names the default call budget', () => {
+		if (entry.descriptor.delivery.confirm) expect(entry.descriptor.delivery.confirmCallsPerMinute).toBeGreaterThan(0);
+	});
+
+	test('its descriptor names only credential fields that exist', () => {
+		expect(descriptorFieldProblems(entry.descriptor, credentials)).toEqual([]);
+	});
+
+	test.each(service.credentials.map((c) => [c.className, c.file] as const))('%s declares its field names once and uses only those', (className, file) => {
+		const credential = credentials.find((c) => c.name === className.charAt(0).toLowerCase() + className.slice(1))!;
+		const module = require(join(repoRoot, `${file}.ts`)) as Record<string, unknown>;
+		const fieldsConstant = Object.entries(module).find(([name]) => name.endsWith('_FIELDS'));
+		expect(fieldsConstant).toBeDefined();
+		expect(Object.values(fieldsConstant![1] as Record<string, string>).sort()).toEqual(fieldNames(credential).sort());
+		// Expressions in authenticate and test may only read declared fields.
+		const expressions = JSON.stringify([credential.authenticate ?? null, credential.test ?? null]);
+		for (const [, field] of expressions.matchAll(/\$credentials\.(\w+)/g)) expect(fieldNames(credential)).toContain(field);
+	});
+});
+
 
 /** The first column of the first table after a `## heading`. */
 function firstColumn(heading: string): string[] {
