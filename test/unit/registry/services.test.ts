@@ -118,6 +118,10 @@ describe.each(SERVICE_FILES.map((s) => [s.displayName, s] as const))('%s: descri
 		const fieldsConstant = Object.entries(module).find(([name]) => name.endsWith('_FIELDS'));
 		expect(fieldsConstant).toBeDefined();
 		expect(Object.values(fieldsConstant![1] as Record<string, string>).sort()).toEqual(fieldNames(credential).sort());
+		// What n8n's credential-password-field lint rule checks, which cannot read names held in constants.
+		for (const field of credential.properties.filter((p) => /secret|key|token|password/i.test(p.name))) {
+			expect([field.name, field.typeOptions?.password]).toEqual([field.name, true]);
+		}
 		// Expressions in authenticate and test may only read declared fields.
 		const expressions = JSON.stringify([credential.authenticate ?? null, credential.test ?? null]);
 		for (const [, field] of expressions.matchAll(/\$credentials\.(\w+)/g)) expect(fieldNames(credential)).toContain(field);
