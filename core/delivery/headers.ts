@@ -7,8 +7,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
-import type { ServiceDescriptor } from '../service';
-import { INCOMING_AUTH_FIELDS } from './incomingAuthCredential';
+import type { IncomingAuthFields, ServiceDescriptor } from '../service';
 
 export const REDACTED = '[redacted]';
 
@@ -59,15 +58,17 @@ export function redactedHeaders(headers: Record<string, string | string[] | unde
  */
 export function headerRedactionFor(service: ServiceDescriptor, credentialData: ICredentialDataDecryptedObject): HeaderRedaction {
 	const secretHeaderNames = service.delivery.checks.flatMap((check) => ('header' in check ? [check.header.toLowerCase()] : []));
-	const customHeader = credentialData[INCOMING_AUTH_FIELDS.headerName];
+	const incomingAuth = service.delivery.checks.find((check): check is { kind: 'incomingAuth'; fields: IncomingAuthFields } => check.kind === 'incomingAuth');
+	const customHeader = incomingAuth ? credentialData[incomingAuth.fields.headerName] : undefined;
 	if (typeof customHeader === 'string' && customHeader.trim()) secretHeaderNames.push(customHeader.trim().toLowerCase());
+	if (incomingAuth) secretHeaderNames.push(incomingAuth.fields.defaultHeaderName.toLowerCase());
 	const credential = service.delivery.credential;
 	const secretFields = [
 		credential?.secretField,
 		credential?.previousSecretField,
-		INCOMING_AUTH_FIELDS.basicPassword,
-		INCOMING_AUTH_FIELDS.bearerToken,
-		INCOMING_AUTH_FIELDS.headerValue,
+		incomingAuth?.fields.basicPassword,
+		incomingAuth?.fields.bearerToken,
+		incomingAuth?.fields.headerValue,
 	];
 	const secretValues = secretFields
 		.map((field) => (field ? credentialData[field] : undefined))

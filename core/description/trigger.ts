@@ -85,7 +85,7 @@ export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
 export interface TriggerPropertyOptions {
 	/** Where to paste the URL, in the service's own words. */
 	setupNotice: string;
-	/** Properties only this service has (e.g. ReportFlow's one item per file), shown before Options. */
+	/** Properties only this service has (e.g. one item per file), shown before Options. */
 	extraProperties?: INodeProperties[];
 }
 
@@ -159,7 +159,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			name: 'confirmCallsPerMinute',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 20,
+			default: delivery.confirmCallsPerMinute ?? 1,
 			description: `At most this many ${service.displayName} API calls a minute for Confirm With API; beyond it deliveries get 503 and the service retries them later. Keeps a flood of forged events from using up the API rate limit your other calls need.`,
 		});
 	}

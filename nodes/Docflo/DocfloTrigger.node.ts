@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
 import {
 	TRIGGER_WEBHOOKS,
 	activationMessage,
@@ -57,12 +57,7 @@ export class DocfloTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async docfloWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, {
-					secretField: 'signingSecret',
-					label: 'Signing Secret',
-					optional: true,
-					allowsIncomingAuth: true,
-				});
+				return checkWebhookCredential(credential, docflo.delivery, { label: 'Signing Secret', optional: true });
 			},
 		},
 	};

@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
 import {
 	TRIGGER_WEBHOOKS,
 	activationMessage,
@@ -57,7 +57,7 @@ export class PdfSignTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async pdfSignWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, { secretField: 'webhookSecret', label: 'Webhook Secret' });
+				return checkWebhookCredential(credential, pdfSign.delivery, { label: 'Webhook Secret' });
 			},
 		},
 	};

@@ -1,7 +1,7 @@
 /** ReportFlow's templates ("designs"), for Template → List and for the latest version Generate uses. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../core/actions/json';
+import { isPlainObject } from '../../../core/values';
 import { apiCall, type ServiceConnection } from '../../../core/actions/policy';
 import { requestJson } from '../../../core/fetch/transport';
 

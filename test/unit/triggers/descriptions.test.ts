@@ -25,6 +25,9 @@ import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.n
 import type { ServiceDescriptor } from '../../../core/service';
 import { defaultParameters } from './context';
 import { CURRENT_SECRET } from './vectors';
+import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
+import { triggerTypes } from '../../registry';
 
 interface Case {
 	name: string;
@@ -62,6 +65,10 @@ function strings(value: unknown, path = ''): Array<[string, string]> {
 	if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
 	return [];
 }
+
+test('the cases cover every registered trigger', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
+});
 
 describe.each(CASES)('$name description', (c) => {
 	const d = c.node.description;
@@ -228,17 +235,17 @@ describe('credential tests (methods.credentialTest)', () => {
 		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'pdfSignWebhookApiTest', 'pdfSignWebhookApi', data);
 
 		test('filled secret → OK', async () => {
-			expect(await test_({ webhookSecret: CURRENT_SECRET })).toEqual({ status: 'OK', message: expect.any(String) });
+			expect(await test_({ [PDF_SIGN_FIELDS.webhookSecret]: CURRENT_SECRET })).toEqual({ status: 'OK', message: expect.any(String) });
 		});
 		test('empty secret → Error', async () => {
-			expect((await test_({ webhookSecret: '' })).status).toBe('Error');
+			expect((await test_({ [PDF_SIGN_FIELDS.webhookSecret]: '' })).status).toBe('Error');
 			expect((await test_({})).status).toBe('Error');
 		});
 		test('secret with surrounding white space → Error', async () => {
-			expect((await test_({ webhookSecret: ` ${CURRENT_SECRET}` })).status).toBe('Error');
+			expect((await test_({ [PDF_SIGN_FIELDS.webhookSecret]: ` ${CURRENT_SECRET}` })).status).toBe('Error');
 		});
 		test('the message never contains the secret', async () => {
-			for (const data of [{ webhookSecret: CURRENT_SECRET }, { webhookSecret: ` ${CURRENT_SECRET} ` }]) {
+			for (const data of [{ [PDF_SIGN_FIELDS.webhookSecret]: CURRENT_SECRET }, { [PDF_SIGN_FIELDS.webhookSecret]: ` ${CURRENT_SECRET} ` }]) {
 				expect((await test_(data)).message).not.toContain(CURRENT_SECRET);
 			}
 		});
@@ -249,21 +256,21 @@ describe('credential tests (methods.credentialTest)', () => {
 		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'docfloWebhookApiTest', 'docfloWebhookApi', data);
 
 		test('filled signing secret → OK', async () => {
-			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'none' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_FIELDS.incomingAuthentication]: 'none' })).status).toBe('OK');
 		});
 		test('neither secret nor auth → Error (the trigger would refuse everything)', async () => {
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'none' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'none' })).status).toBe('Error');
 			expect((await test_({})).status).toBe('Error');
 		});
 		test('no secret but complete header auth → OK', async () => {
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: 'tok' })).status).toBe('OK');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: 'p' })).status).toBe('OK');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'x-api-key', headerApiKey: 'k' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'bearerToken', [DOCFLO_FIELDS.bearerToken]: 'tok' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'basicAuth', [DOCFLO_FIELDS.basicAuthUser]: 'u', [DOCFLO_FIELDS.basicAuthPassword]: 'p' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'apiKeyHeader', [DOCFLO_FIELDS.headerName]: 'x-api-key', [DOCFLO_FIELDS.headerApiKey]: 'k' })).status).toBe('OK');
 		});
 		test('incomplete header auth → Error, even with a secret', async () => {
-			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: '' })).status).toBe('Error');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: '   ' })).status).toBe('Error');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'bad header', headerApiKey: 'k' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_FIELDS.incomingAuthentication]: 'basicAuth', [DOCFLO_FIELDS.basicAuthUser]: 'u', [DOCFLO_FIELDS.basicAuthPassword]: '' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'bearerToken', [DOCFLO_FIELDS.bearerToken]: '   ' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'apiKeyHeader', [DOCFLO_FIELDS.headerName]: 'bad header', [DOCFLO_FIELDS.headerApiKey]: 'k' })).status).toBe('Error');
 		});
 	});
 
