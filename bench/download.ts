@@ -277,8 +277,8 @@ export async function benchConcurrentDownloads(
 			ours: `${fmt(ours.aggregateMbPerS)} MB/s`,
 			baseline: `${fmt(control.aggregateMbPerS)} MB/s (HTTP Request node, response format File)`,
 			ratio: ours.aggregateMbPerS / control.aggregateMbPerS,
-			goal: '≥ 0.9',
-			met: ours.aggregateMbPerS / control.aggregateMbPerS >= 0.9 && allSucceeded,
+			// The issue sets a goal for memory only; the ratio shows where we stand against n8n's own node.
+			goal: '—',
 			note: failures,
 		},
 		{
