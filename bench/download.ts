@@ -208,12 +208,19 @@ interface ConcurrentDownloadSide {
 /**
  * Scale: `count` downloads of `sizeMb` each started at once in one n8n process (regular
  * mode runs webhook executions concurrently), ours against n8n's HTTP Request node on the
- * same instance, alternating which side goes first. Reports aggregate throughput and the
- * n8n process's peak RSS growth while a batch runs.
+ * same instance, alternating which side goes first, after an unmeasured warm-up batch per
+ * side. Reports aggregate throughput and the n8n process's peak RSS growth while a batch runs.
  */
 export async function benchConcurrentDownloads(
 	version: string,
-	options: { count: number; sizeMb: number; rounds?: number; env?: Record<string, string> },
+	options: {
+		count: number;
+		sizeMb: number;
+		rounds?: number;
+		env?: Record<string, string>;
+		/** Each batch's window on the monotonic clock, for profiles. */
+		onWindow?: (side: 'ours' | 'control', window: [number, number]) => void;
+	},
 ): Promise<{ rows: Row[]; ours: ConcurrentDownloadSide; control: ConcurrentDownloadSide }> {
 	const { count, sizeMb } = options;
 	const rounds = Math.max(1, options.rounds ?? 2);
@@ -221,14 +228,16 @@ export async function benchConcurrentDownloads(
 	const results: Record<'ours' | 'control', ConcurrentDownloadSide[]> = { ours: [], control: [] };
 	try {
 		const flows = await downloadWorkflows(n8n, fake);
-		const jobs = Array.from({ length: count }, () => fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: sizeMb * MB } }));
+		const newJobs = (mb: number) => Array.from({ length: count }, () => fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: mb * MB } }));
+		const jobs = newJobs(sizeMb);
 
-		const batch = async (side: 'ours' | 'control'): Promise<ConcurrentDownloadSide> => {
+		const batch = async (side: 'ours' | 'control', batchJobs = jobs, batchMb = sizeMb, label = ''): Promise<ConcurrentDownloadSide> => {
 			const [flowId, flowUrl] = side === 'ours' ? [flows.workflowId, flows.url] : [flows.controlWorkflowId, flows.controlUrl];
 			const before = (await n8n.executions(flowId)).length;
 			const sampler = sampleRss(n8n.pid!);
+			const windowStart = nowUs();
 			const responses = await Promise.all(
-				jobs.map((job) => n8n.postWebhook(flowUrl, JSON.stringify({ jobId: job.jobId, downloadUrl: fake.pdfgorilla.freshDownloadUrl(job.jobId) }))),
+				batchJobs.map((job) => n8n.postWebhook(flowUrl, JSON.stringify({ jobId: job.jobId, downloadUrl: fake.pdfgorilla.freshDownloadUrl(job.jobId) }))),
 			);
 			const refused = responses.find((r) => r.status !== 200);
 			if (refused) throw new Error(`starting the ${side} workflow failed: ${refused.status} ${refused.text}`);
@@ -236,20 +245,27 @@ export async function benchConcurrentDownloads(
 				.sort((a, b) => Number(b.id) - Number(a.id))
 				.slice(0, count);
 			const { baseline, peak } = sampler.stop();
+			if (!label) options.onWindow?.(side, [windowStart, nowUs()]);
 			const starts = executions.map((e) => new Date(e.startedAt).getTime());
 			const stops = executions.map((e) => new Date(e.stoppedAt!).getTime());
 			const spanMs = Math.max(...stops) - Math.min(...starts);
 			const result = {
-				aggregateMbPerS: (count * sizeMb) / (spanMs / 1000),
+				aggregateMbPerS: (count * batchMb) / (spanMs / 1000),
 				spanMs,
 				rssGrowthMb: (peak - baseline) / MB,
 				statuses: executions.map((e) => e.status),
 			};
 			log(
-				`${count} × ${sizeMb} MB at once (${side === 'ours' ? 'ours' : 'HTTP Request node'}): ${fmt(result.aggregateMbPerS)} MB/s aggregate over ${fmt(spanMs / 1000)} s, RSS +${fmt(result.rssGrowthMb)} MB, ${result.statuses.join(',')}`,
+				`${label}${count} × ${batchMb} MB at once (${side === 'ours' ? 'ours' : 'HTTP Request node'}): ${fmt(result.aggregateMbPerS)} MB/s aggregate over ${fmt(spanMs / 1000)} s, RSS +${fmt(result.rssGrowthMb)} MB, ${result.statuses.join(',')}`,
 			);
 			return result;
 		};
+
+		// Unmeasured: a small batch per side first, so n8n's first-use growth (modules, caches,
+		// pools) does not land on whichever side is measured first.
+		const warmUpMb = Math.min(sizeMb, 10);
+		const warmUpJobs = newJobs(warmUpMb);
+		for (const side of ['ours', 'control'] as const) await batch(side, warmUpJobs, warmUpMb, 'warm-up: ');
 
 		for (let round = 0; round < rounds; round++) {
 			const order: Array<'ours' | 'control'> = round % 2 === 0 ? ['ours', 'control'] : ['control', 'ours'];
