@@ -6,6 +6,8 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { forEachItem, requiredId, safeId } from '../../core/actions/execute';
@@ -17,6 +19,8 @@ import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, type DownloadedFile } from '../../core/fetch/download';
 import { requestJson } from '../../core/fetch/transport';
+import { WAIT_WEBHOOKS } from '../../core/actions/wait';
+import * as generateAndWait from './actions/pdf/generateAndWait';
 import { pdfGorilla } from './descriptor';
 
 interface Job extends IDataObject {
@@ -43,6 +47,8 @@ export class PdfGorilla implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfGorillaApi', required: true }],
+		// The resume webhook of Generate and Wait (nothing is registered with PDF Gorilla).
+		webhooks: WAIT_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -86,6 +92,7 @@ export class PdfGorilla implements INodeType {
 						action: 'Start an async PDF job',
 						description: 'Start a render job; PDF Gorilla calls a PDF Gorilla Trigger when it is done, or the node waits for it',
 					},
+					{ ...generateAndWait.option },
 				],
 				default: 'generate',
 			},
@@ -144,12 +151,14 @@ export class PdfGorilla implements INodeType {
 				description: 'Whether to download the PDF once the job has completed',
 			},
 			...downloadProperties({ operation: ['download', 'generate', 'generateAsync'] }),
+			...generateAndWait.properties,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (resource === 'pdf' && operation === 'generateAndWait') return await generateAndWait.execute.call(this);
 		return await forEachItem(this, async (itemIndex, item) => {
 			const settings = operation === 'get' ? undefined : readDownloadSettings(this, itemIndex);
 			const connection = await connect(this, pdfGorilla, settings ?? NO_DOWNLOAD_SETTINGS);
@@ -183,19 +192,23 @@ export class PdfGorilla implements INodeType {
 			throw new NodeOperationError(this.getNode(), `Unsupported operation ${resource}/${operation}`, { itemIndex });
 		});
 	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await generateAndWait.webhook.call(this);
+	}
 }
 
 function templatePath(ctx: IExecuteFunctions, itemIndex: number, suffix: string): string {
 	return `/templates/${encodeURIComponent(requiredId(ctx, 'templateId', 'Template ID', itemIndex))}/generate${suffix}`;
 }
 
-async function getJob(ctx: IExecuteFunctions, connection: ServiceConnection, jobId: string, itemIndex: number): Promise<Job> {
+export async function getJob(ctx: IExecuteFunctions, connection: ServiceConnection, jobId: string, itemIndex: number): Promise<Job> {
 	const { body } = await requestJson<Job>(ctx, apiCall(connection, { method: 'GET', path: `/jobs/${encodeURIComponent(jobId)}` }, itemIndex));
 	return body;
 }
 
 /** The event's link first; a fresh one from GET /jobs/{id} when it is missing or has expired. */
-async function downloadJob(
+export async function downloadJob(
 	ctx: IExecuteFunctions,
 	connection: ServiceConnection,
 	jobId: string,
