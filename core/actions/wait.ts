@@ -154,8 +154,8 @@ export function rawBodyOf(ctx: IWebhookFunctions): Buffer {
  * Answers a callback that must not resume the execution; the execution keeps waiting. The
  * body says nothing about why, as for the triggers.
  */
-export function rejectCallback(ctx: IWebhookFunctions, status: 400 | 401 | 409): IWebhookResponseData {
-	const messages = { 400: 'Bad request', 401: 'Unauthorized', 409: 'Conflict' };
+export function rejectCallback(ctx: IWebhookFunctions, status: 400 | 401 | 409 | 503): IWebhookResponseData {
+	const messages = { 400: 'Bad request', 401: 'Unauthorized', 409: 'Conflict', 503: 'Service unavailable' };
 	ctx.getResponseObject().status(status).json({ message: messages[status] });
 	return { noWebhookResponse: true };
 }

@@ -7,6 +7,8 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { forEachItem, requiredId, requiredString, safeId } from '../../core/actions/execute';
@@ -18,16 +20,18 @@ import { claimFor, onceFor, skippedItem } from '../../core/actions/processed';
 import { NO_DOWNLOAD_SETTINGS, downloadProperties, readDownloadSettings, type DownloadSettings } from '../../core/actions/properties';
 import { downloadToBinary, type DownloadOptions, type DownloadedFile } from '../../core/fetch/download';
 import { requestJson, type HttpCall } from '../../core/fetch/transport';
+import { WAIT_WEBHOOKS } from '../../core/actions/wait';
+import * as generateAndWait from './actions/document/generateAndWait';
 import { DOCGENLAB_API_BASE_URL, docGenLab } from './descriptor';
 
 /** GET /documents/{id}: status goes queued → rendering → ready | failed. */
-interface DocGenLabDocument extends IDataObject {
+export interface DocGenLabDocument extends IDataObject {
 	id: string;
 	status: string;
 }
 
-type FileType = 'pdf' | 'docx';
-type OutputFormat = FileType | 'both';
+export type FileType = 'pdf' | 'docx';
+export type OutputFormat = FileType | 'both';
 
 const FINAL_STATES = ['ready', 'failed'];
 const DOCX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -56,6 +60,8 @@ export class DocGenLab implements INodeType {
 		// n8n reads a node's credential through its one description, so Download's "no credential"
 		// case is a parameter: with Fall Back to API off, the credential is hidden and never read.
 		credentials: [{ name: 'docGenLabApi', required: true, displayOptions: { hide: { apiFallback: [false] } } }],
+		// The resume webhook of Generate and Wait (nothing is registered with DocGenLab).
+		webhooks: WAIT_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -87,6 +93,7 @@ export class DocGenLab implements INodeType {
 						action: 'Generate a document',
 						description: 'Start rendering a template into a PDF or Word document, and optionally wait for it and download it',
 					},
+					{ ...generateAndWait.option },
 					{ name: 'Get', value: 'get', action: 'Get a document', description: 'Get a document\'s status' },
 				],
 				default: 'download',
@@ -241,12 +248,14 @@ export class DocGenLab implements INodeType {
 				displayOptions: { show: { resource: ['template'], operation: ['getAll'], returnAll: [false] } },
 				description: 'Max number of results to return',
 			},
+			...generateAndWait.properties,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (resource === 'document' && operation === 'generateAndWait') return await generateAndWait.execute.call(this);
 		return await forEachItem(this, async (itemIndex, item) => {
 			if (resource === 'document' && operation === 'download') return await downloadOperation(this, item, itemIndex);
 			if (resource === 'document' && operation === 'generate') return await generateOperation(this, itemIndex);
@@ -265,6 +274,10 @@ export class DocGenLab implements INodeType {
 			}
 			throw new NodeOperationError(this.getNode(), `Unsupported operation ${resource}/${operation}`, { itemIndex });
 		});
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await generateAndWait.webhook.call(this);
 	}
 }
 
@@ -366,7 +379,7 @@ async function generateOperation(ctx: IExecuteFunctions, itemIndex: number): Pro
 	return [output];
 }
 
-async function getDocument(ctx: IExecuteFunctions, connection: ServiceConnection, documentId: string, itemIndex: number): Promise<DocGenLabDocument> {
+export async function getDocument(ctx: IExecuteFunctions, connection: ServiceConnection, documentId: string, itemIndex: number): Promise<DocGenLabDocument> {
 	const { body } = await requestJson<DocGenLabDocument>(
 		ctx,
 		apiCall(connection, { method: 'GET', path: `/documents/${encodeURIComponent(documentId)}` }, itemIndex),
@@ -374,7 +387,7 @@ async function getDocument(ctx: IExecuteFunctions, connection: ServiceConnection
 	return body;
 }
 
-function apiDownloadCall(connection: ServiceConnection, documentId: string, fileType: FileType, settings: DownloadSettings, itemIndex: number): HttpCall {
+export function apiDownloadCall(connection: ServiceConnection, documentId: string, fileType: FileType, settings: DownloadSettings, itemIndex: number): HttpCall {
 	return apiCall(
 		connection,
 		{ method: 'GET', path: `/documents/${encodeURIComponent(documentId)}/download`, qs: { format: fileType } },
@@ -384,7 +397,7 @@ function apiDownloadCall(connection: ServiceConnection, documentId: string, file
 }
 
 
-function fileOptions(fileType: FileType, settings: DownloadSettings): DownloadOptions {
+export function fileOptions(fileType: FileType, settings: DownloadSettings): DownloadOptions {
 	return fileType === 'pdf'
 		? { expectedFormat: 'pdf', maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName }
 		: { maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName, fallbackMimeType: DOCX_MIME_TYPE };
@@ -394,7 +407,7 @@ function fileOptions(fileType: FileType, settings: DownloadSettings): DownloadOp
  * The same for every attempt at this item in this run of the node (n8n's Retry On Fail
  * included), different for other items, runs (loops), nodes and executions.
  */
-function derivedIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number): string {
+export function derivedIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number): string {
 	const node = ctx.getNode();
 	const runIndex = ctx.evaluateExpression('{{ $runIndex }}', itemIndex) as number;
 	const parts = [ctx.getWorkflow().id ?? '', ctx.getExecutionId() ?? '', node.id ?? node.name, runIndex, itemIndex];

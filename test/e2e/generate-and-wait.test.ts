@@ -22,7 +22,13 @@ interface Flow {
 	start(items?: unknown): Promise<string>;
 }
 
-async function generateAndWaitFlow(stack: Stack, credential: Record<string, { id: string; name: string }>, name: string, parameters: Record<string, unknown> = {}): Promise<Flow> {
+async function generateAndWaitFlow(
+	stack: Stack,
+	credential: Record<string, { id: string; name: string }>,
+	name: string,
+	parameters: Record<string, unknown> = {},
+	node?: NodeSpec,
+): Promise<Flow> {
 	const { n8n } = stack;
 	const hook = newWebhookId();
 	const startNode: NodeSpec = { name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } };
@@ -46,7 +52,7 @@ async function generateAndWaitFlow(stack: Stack, credential: Record<string, { id
 		},
 		credentials: credential,
 	};
-	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [startNode, split, generate]));
+	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [startNode, split, node ?? generate]));
 	const url = `${n8n.baseUrl}/webhook/start-${hook}`;
 	await n8n.waitForWebhook(url);
 	const seen = new Set<string>();
@@ -64,6 +70,22 @@ async function generateAndWaitFlow(stack: Stack, credential: Record<string, { id
 			throw new Error('no execution started');
 		},
 	};
+}
+
+async function docGenLabFlow(stack: Stack, credential: Record<string, { id: string; name: string }>, name: string): Promise<Flow> {
+	return await generateAndWaitFlow(stack, credential, name, {}, {
+		name: 'Generate',
+		type: `${PACKAGE}.docGenLab`,
+		typeVersion: 1,
+		parameters: {
+			resource: 'document',
+			operation: 'generateAndWait',
+			templateId: 'template-xyz',
+			inputJson: '={{ JSON.stringify({ orderId: $json.orderId }) }}',
+			downloadOptions: { allowPrivateNetwork: true },
+		},
+		credentials: credential,
+	});
 }
 
 /** Polls one execution until `done` holds for it. */
@@ -84,7 +106,7 @@ const isDone = (e: ExecutionSummary) => !['waiting', 'running', 'new'].includes(
 describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 	describe('n8n on a public https URL (through a tunnel)', () => {
 		const stack = useStack(version, {
-			fake: { publicHost: 'localhost', pdfgorilla: { jobDurationMs: NEVER_MS } },
+			fake: { publicHost: 'localhost', pdfgorilla: { jobDurationMs: NEVER_MS }, docgenlab: { stepMs: NEVER_MS } },
 			n8n: { env: { WEBHOOK_URL: `${PUBLIC_ORIGIN}/` } },
 		});
 		let credential: Record<string, { id: string; name: string }>;
@@ -98,7 +120,14 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 				data: { apiKey: fake.credentials.pdfgorilla.apiKey, baseUrl: `${fake.origin}/pdfgorilla/api/v1` },
 			});
 			credential = { pdfGorillaApi: { id, name: 'PDF Gorilla (fake)' } };
+			const docGenLabId = await n8n.createCredential({
+				name: 'DocGenLab (fake)',
+				type: 'docGenLabApi',
+				data: { apiKey: fake.credentials.docgenlab.apiKey, baseUrl: `${fake.origin}/docgenlab/api/v1` },
+			});
+			docGenLabCredential = { docGenLabApi: { id: docGenLabId, name: 'DocGenLab (fake)' } };
 		});
+		let docGenLabCredential: Record<string, { id: string; name: string }>;
 
 		/** The job the execution started, once the execution is waiting for it. */
 		async function waitingJob(flow: Flow, executionId: string): Promise<{ job: PdfGorillaJob; localUrl: string; execution: ExecutionSummary }> {
@@ -241,9 +270,43 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			expect(String(item.json.error)).toContain(`job ${job.jobId} did not finish within 2 s`);
 			expect(item.binary).toBeUndefined();
 		}, 240_000);
+		test('DocGenLab: a callback resumes only once the API confirms the document this wait started; the file comes through the API', async () => {
+			const { fake, n8n } = stack;
+			const flow = await docGenLabFlow(stack, docGenLabCredential, 'DocGenLab Generate and Wait');
+			const id = await flow.start();
+			const waiting = await executionWhen(n8n, flow.workflowId, id, (e) => isWaiting(e) || isDone(e));
+			expect(errorOf(waiting)).toBeUndefined();
+			expect(waiting.status).toBe('waiting');
+			const documentId = String(itemsOf(waiting, 'Generate')[0]?.json.documentId);
+			const doc = fake.docgenlab.documents.get(documentId)!;
+			expect(doc.input_json).toEqual({ orderId: 'ORD-1' });
+			const callback = new URL(doc.webhook_url!);
+			expect(callback.origin).toBe(PUBLIC_ORIGIN);
+			const localUrl = `${n8n.baseUrl}${callback.pathname}${callback.search}`;
+
+			// Another (real, finished) document named in the callback: not this wait's.
+			const other = fake.docgenlab.createDocument({ status: 'ready' });
+			const wrongDocument = await sendWebhook('docgenlab', localUrl, fake.docgenlab.webhookPayload(other.id));
+			expect(wrongDocument.status).toBe(401);
+			// This wait's document, but the API says it is still rendering.
+			const early = await sendWebhook('docgenlab', localUrl, { event: 'document.generated', job_id: documentId, status: 'completed', download_url: `${fake.origin}/storage/docgenlab/forged/document.pdf` });
+			expect(early.status).toBe(409);
+			expect((await executionWhen(n8n, flow.workflowId, id, () => true)).status).toBe('waiting');
+
+			fake.docgenlab.finishDocument(documentId);
+			const done = await executionWhen(n8n, flow.workflowId, id, isDone);
+			expect(errorOf(done)).toBeUndefined();
+			expect(done.status).toBe('success');
+			const [item] = itemsOf(done, 'Generate');
+			expect(item.json).toMatchObject({ documentId, status: 'ready', download: { mimeType: 'application/pdf' } });
+			expect(String((item.json.download as Record<string, unknown>).source)).toContain(`/documents/${documentId}/download`);
+			expect(sha256(await n8n.binaryBytes(item.binary!.data))).toBe(await pdfSpecSha256(doc.pdf));
+			expect(fake.requests().some((r) => r.path.includes('/storage/docgenlab/forged'))).toBe(false);
+		});
 	});
 
 	describe('n8n on its loopback URL', () => {
+		// (DocGenLab's polling path is the same core loop as PDF Gorilla's, tested below.)
 		const stack = useStack(version, { fake: { publicHost: 'localhost', pdfgorilla: { jobDurationMs: 1500 } } });
 		let credential: Record<string, { id: string; name: string }>;
 

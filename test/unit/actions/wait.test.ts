@@ -118,7 +118,7 @@ describe('the callback URL', () => {
 });
 
 describe('rejections', () => {
-	test.each([400, 401, 409] as const)('%i answers itself and returns no workflow data, so the execution keeps waiting', (status) => {
+	test.each([400, 401, 409, 503] as const)('%i answers itself and returns no workflow data, so the execution keeps waiting', (status) => {
 		const { ctx, response } = webhookContext({});
 		const result = rejectCallback(ctx, status);
 		expect(result).toEqual({ noWebhookResponse: true });

@@ -177,6 +177,9 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	acknowledgeCallback(this);
 
 	const [event] = recognised.event.items;
+	// Only the job this wait started (the waiting node's item names it), not another job signed
+	// for an earlier wait of the same node in this execution (a loop).
+	if (event.jobId !== String(this.evaluateExpression('{{ $json.jobId }}', 0) ?? '')) return rejectCallback(this, 401);
 	const ctx = executeFunctionsFor(this);
 	const job: IDataObject = {
 		jobId: event.jobId,
