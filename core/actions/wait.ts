@@ -114,6 +114,17 @@ export function unreachableReason(rawUrl: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * Why this run cannot wait for a callback and polls instead, or undefined when it can: one
+ * execution resumes only once (so one input item), an AI agent's tool cannot put the agent's
+ * execution to wait, and the service must be able to reach n8n.
+ */
+export function whyPoll(ctx: IExecuteFunctions): string | undefined {
+	if (ctx.getInputData().length !== 1) return 'there are several input items, and one execution resumes only once';
+	if (ctx.getNode().type.endsWith('Tool')) return 'the node runs as an AI agent\'s tool, which cannot wait for a callback';
+	return unreachableReason(resumeUrlOf(ctx));
+}
+
 /** A fresh random value for one wait; it travels on the callback URL, it is not secret. */
 export function newWaitNonce(): string {
 	return randomBytes(16).toString('hex');

@@ -19,6 +19,7 @@ import {
 	unreachableReason,
 	waitForCallback,
 	waitNonceOf,
+	whyPoll,
 	withWaitNonce,
 } from '../../../core/actions/wait';
 
@@ -178,5 +179,28 @@ describe('pollUntilDeadline', () => {
 		let calls = 0;
 		await expect(pollUntilDeadline(Date.now() - 1, async () => (++calls, undefined))).resolves.toBeUndefined();
 		expect(calls).toBe(1);
+	});
+});
+
+describe('whyPoll', () => {
+	const context = (items: number, type: string, resumeUrl: string) =>
+		mock<IExecuteFunctions>({
+			getInputData: () => Array.from({ length: items }, () => ({ json: {} })),
+			getNode: () => ({ ...NODE, type }),
+			evaluateExpression: (() => resumeUrl) as never,
+		});
+	const PUBLIC = 'https://n8n.example.com/webhook-waiting/5?signature=t';
+
+	test('one item, the node itself, a public https URL: wait for the callback', () => {
+		expect(whyPoll(context(1, NODE.type, PUBLIC))).toBeUndefined();
+	});
+	test('several items: poll', () => {
+		expect(whyPoll(context(2, NODE.type, PUBLIC))).toContain('several input items');
+	});
+	test('as an AI agent\'s tool: poll', () => {
+		expect(whyPoll(context(1, `${NODE.type}Tool`, PUBLIC))).toContain('tool');
+	});
+	test('n8n on loopback: poll', () => {
+		expect(whyPoll(context(1, NODE.type, 'http://127.0.0.1:5678/webhook-waiting/5'))).toContain('not https');
 	});
 });

@@ -33,9 +33,9 @@ import {
 	rejectCallback,
 	resumeUrlOf,
 	timedOutJson,
-	unreachableReason,
 	waitForCallback,
 	waitProperties,
+	whyPoll,
 } from '../../../../core/actions/wait';
 import { isSafeId } from '../../../../core/ids';
 import { requestJson } from '../../../../core/fetch/transport';
@@ -98,8 +98,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const reason = items.length === 1 ? unreachableReason(resumeUrlOf(this)) : 'there are several input items, and one execution resumes only once';
+	const reason = whyPoll(this);
 	if (reason === undefined) {
 		try {
 			const wait = readWaitSettings(this, 0);

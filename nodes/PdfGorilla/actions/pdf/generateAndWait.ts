@@ -33,10 +33,10 @@ import {
 	rejectCallback,
 	resumeUrlOf,
 	timedOutJson,
-	unreachableReason,
 	waitForCallback,
 	waitNonceOf,
 	waitProperties,
+	whyPoll,
 	withWaitNonce,
 	type WaitSettings,
 } from '../../../../core/actions/wait';
@@ -65,8 +65,7 @@ interface StartedJob extends IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const reason = items.length === 1 ? unreachableReason(resumeUrlOf(this)) : 'there are several input items, and one execution resumes only once';
+	const reason = whyPoll(this);
 	if (reason === undefined) {
 		try {
 			return await startAndWait(this);
