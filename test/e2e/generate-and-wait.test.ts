@@ -60,9 +60,14 @@ async function generateAndWaitFlow(
 		workflowId,
 		async start(items: unknown = [{ orderId: 'ORD-1' }]) {
 			for (const e of await n8n.executions(workflowId)) seen.add(e.id);
+			const callbacksBefore = new Set(waitingExecutionIds(stack));
 			expect((await n8n.postWebhook(url, JSON.stringify({ items }), { 'content-type': 'application/json' })).status).toBe(200);
 			const deadline = Date.now() + 60_000;
 			while (Date.now() < deadline) {
+				// n8n 1.x leaves a waiting execution out of the executions list (it stays among the
+				// active ones), so a waiting one is found through the callback URL the service got.
+				const waiting = waitingExecutionIds(stack).find((id) => !callbacksBefore.has(id));
+				if (waiting) return waiting;
 				const fresh = (await n8n.executions(workflowId)).find((e) => !seen.has(e.id));
 				if (fresh) return fresh.id;
 				await delay(200);
@@ -70,6 +75,12 @@ async function generateAndWaitFlow(
 			throw new Error('no execution started');
 		},
 	};
+}
+
+/** The executions the fake services were given resume URLs of. */
+function waitingExecutionIds(stack: Stack): string[] {
+	const urls = [...[...stack.fake.pdfgorilla.jobs.values()].map((j) => j.webhookUrl), ...[...stack.fake.docgenlab.documents.values()].map((d) => d.webhook_url)];
+	return urls.map((u) => /\/webhook-waiting\/(\d+)/.exec(u ?? '')?.[1]).filter((id): id is string => id !== undefined);
 }
 
 async function docGenLabFlow(stack: Stack, credential: Record<string, { id: string; name: string }>, name: string): Promise<Flow> {
@@ -89,11 +100,12 @@ async function docGenLabFlow(stack: Stack, credential: Record<string, { id: stri
 }
 
 /** Polls one execution until `done` holds for it. */
-async function executionWhen(n8n: N8nInstance, workflowId: string, id: string, done: (e: ExecutionSummary) => boolean, timeoutMs = 60_000): Promise<ExecutionSummary> {
+async function executionWhen(n8n: N8nInstance, _workflowId: string, id: string, done: (e: ExecutionSummary) => boolean, timeoutMs = 60_000): Promise<ExecutionSummary> {
 	const deadline = Date.now() + timeoutMs;
 	let last: ExecutionSummary | undefined;
 	while (Date.now() < deadline) {
-		last = (await n8n.executions(workflowId, { includeData: true })).find((e) => e.id === id);
+		// By ID: n8n 1.x's list leaves waiting executions out.
+		last = await n8n.api<ExecutionSummary>('GET', `/executions/${id}?includeData=true`);
 		if (last && done(last)) return last;
 		await delay(250);
 	}

@@ -13,15 +13,17 @@ import { QueueCluster } from '../harness/queue';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE } from '../harness/workflows';
 import { createTestCa, pdfSpecSha256, sendWebhook, startFakeProviders, type FakeProviders } from '../providers';
+import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
 import { errorOf, itemsOf, sha256 } from '../e2e/support';
 
 const PUBLIC_ORIGIN = 'https://n8n.example.com';
 
-async function executionWhen(n8n: N8nInstance, workflowId: string, done: (e: ExecutionSummary) => boolean, timeoutMs = 90_000): Promise<ExecutionSummary> {
+async function executionWhen(n8n: N8nInstance, id: string, done: (e: ExecutionSummary) => boolean, timeoutMs = 90_000): Promise<ExecutionSummary> {
 	const deadline = Date.now() + timeoutMs;
 	let last: ExecutionSummary | undefined;
 	while (Date.now() < deadline) {
-		[last] = await n8n.executions(workflowId, { includeData: true });
+		// By ID: n8n 1.x's executions list leaves waiting executions out.
+		last = await n8n.api<ExecutionSummary>('GET', `/executions/${id}?includeData=true`);
 		if (last && done(last)) return last;
 		await delay(250);
 	}
@@ -57,7 +59,7 @@ describe.each(versionsUnderTest())('Generate and Wait in queue mode on n8n %s', 
 			data: { apiKey: fake.credentials.pdfgorilla.apiKey, baseUrl: `${fake.origin}/pdfgorilla/api/v1` },
 		});
 		const hook = newWebhookId();
-		const workflowId = await main.createWorkflow(
+		await main.createWorkflow(
 			linearWorkflow('Generate and Wait (queue)', [
 				{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } },
 				{
@@ -79,19 +81,28 @@ describe.each(versionsUnderTest())('Generate and Wait in queue mode on n8n %s', 
 		await cluster.webhooks[0].waitForWebhook(startUrl);
 		expect((await cluster.webhooks[0].postWebhook(startUrl, JSON.stringify({ orderId: 'Q-1' }), { 'content-type': 'application/json' })).status).toBe(200);
 
-		const waiting = await executionWhen(main, workflowId, (e) => e.status === 'waiting' || e.status === 'error');
+		// The execution is found through the resume URL PDF Gorilla was given.
+		let job: PdfGorillaJob | undefined;
+		const deadline = Date.now() + 90_000;
+		while (!job && Date.now() < deadline) {
+			job = [...fake.pdfgorilla.jobs.values()].find((j) => j.webhookUrl?.includes('/webhook-waiting/'));
+			if (!job) await delay(250);
+		}
+		if (!job) throw new Error(`no job was started\n${cluster.logs()}`);
+		const executionId = /\/webhook-waiting\/(\d+)/.exec(job.webhookUrl!)![1];
+		const waiting = await executionWhen(main, executionId, (e) => e.status === 'waiting' || e.status === 'error');
 		expect(errorOf(waiting)).toBeUndefined();
-		const job = fake.pdfgorilla.jobs.get(String(itemsOf(waiting, 'Generate')[0].json.jobId))!;
+		expect(itemsOf(waiting, 'Generate')[0].json.jobId).toBe(job.jobId);
 		expect(job.data).toEqual({ orderId: 'Q-1' });
 		const callback = new URL(job.webhookUrl!);
 		const localUrl = `${cluster.webhooks[0].baseUrl}${callback.pathname}${callback.search}`;
 
 		const forged = await sendWebhook('pdfgorilla', localUrl, { jobId: job.jobId, status: 'completed', downloadUrl: `${fake.origin}/pdfgorilla/files/x`, error: null, timestamp: new Date().toISOString() }, { secret: 'guessed' });
 		expect(forged.status).toBe(401);
-		expect((await executionWhen(main, workflowId, () => true)).status).toBe('waiting');
+		expect((await executionWhen(main, executionId, () => true)).status).toBe('waiting');
 
 		fake.pdfgorilla.finishJob(job.jobId);
-		const done = await executionWhen(main, workflowId, (e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed');
+		const done = await executionWhen(main, executionId, (e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed');
 		expect(errorOf(done)).toBeUndefined();
 		expect(done.status).toBe('success');
 		const [item] = itemsOf(done, 'Generate');
