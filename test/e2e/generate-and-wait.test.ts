@@ -262,6 +262,9 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			const id = await flow.start();
 			const { job } = await waitingJob(flow, id);
 			await n8n.restart();
+			// n8n 1.x mounts its public API a little after it reports ready.
+			const deadline = Date.now() + 60_000;
+			while (await n8n.api('GET', '/workflows?limit=1').then(() => false, () => Date.now() < deadline)) await delay(250);
 			fake.pdfgorilla.finishJob(job.jobId);
 			const done = await executionWhen(n8n, flow.workflowId, id, isDone);
 			expect(errorOf(done)).toBeUndefined();
