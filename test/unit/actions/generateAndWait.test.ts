@@ -67,6 +67,13 @@ describe('PDF Gorilla Generate and Wait: rejected callbacks keep the execution w
 		expect(JSON.stringify(response.json.mock.calls)).not.toContain('job');
 	});
 
+	test('a credential without an API key cannot check the callback: 503, and the execution keeps waiting', async () => {
+		const { ctx, response, getCredentials } = callback({ waitingJobId: 'job1', body: completed('job1'), signature: sign(completed('job1')) });
+		getCredentials.mockResolvedValueOnce({ apiKey: '', baseUrl: 'https://api.example.test/v1' });
+		expect(await pdfGorillaWebhook.call(ctx)).toEqual({ noWebhookResponse: true });
+		expect(response.status).toHaveBeenCalledWith(503);
+	});
+
 	test('the secret differs for another nonce: a callback signed for an earlier wait fails', async () => {
 		const earlier = callbackSecret(API_KEY, 'pdfGorilla:pdf:generateAndWait', EXECUTION_ID, NODE.id, 'cd'.repeat(16));
 		const { ctx, response } = callback({ waitingJobId: 'job1', body: completed('job1'), signature: sign(completed('job1'), earlier) });

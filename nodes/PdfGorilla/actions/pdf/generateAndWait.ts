@@ -158,7 +158,12 @@ async function finishedJobItem(
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const nonce = waitNonceOf(this);
 	if (!nonce) return rejectCallback(this, 401);
-	const secret = await secretFor(this, this.getExecutionId(), nonce);
+	// Nothing before the signature check may end the wait: an unverified request only gets an answer.
+	const secret = await secretFor(this, this.getExecutionId(), nonce).catch((error: unknown) => {
+		this.logger.warn(`PDF Gorilla Generate and Wait: cannot check a callback: ${(error as Error).message}`);
+		return undefined;
+	});
+	if (secret === undefined) return rejectCallback(this, 503);
 	const body = rawBodyOf(this);
 	const signature = this.getHeaderData()['x-pdfg-signature'];
 	if (!verifySignature({ algorithm: 'sha256', encoding: 'hex' }, typeof signature === 'string' ? signature : undefined, body, [secret])) {
