@@ -33,6 +33,7 @@ function callback(options: { body: string; signature?: string; query?: Record<st
 	const getCredentials = jest.fn(async () => ({ apiKey: API_KEY, baseUrl: 'https://api.example.test/v1' }));
 	const ctx = mock<IWebhookFunctions>({
 		getNode: () => NODE,
+		logger: { warn: jest.fn(), info: jest.fn(), debug: jest.fn(), error: jest.fn() } as never,
 		getExecutionId: () => EXECUTION_ID,
 		getQueryData: () => options.query ?? { [WAIT_NONCE_PARAMETER]: NONCE },
 		getHeaderData: () => headers,
@@ -87,7 +88,7 @@ describe('DocGenLab Generate and Wait: callbacks that name another document are 
 		['another document', JSON.stringify({ event: 'document.generated', job_id: 'doc-2', status: 'completed' }), 401],
 		['no document', JSON.stringify({ event: 'document.generated', status: 'completed' }), 401],
 		['not JSON', 'nope', 400],
-	])('%s → %i', async (_, body, status) => {
+	])('%s', async (_, body, status) => {
 		const { ctx, response, getCredentials } = callback({ waitingDocumentId: 'doc-1', body });
 		expect(await docGenLabWebhook.call(ctx)).toEqual({ noWebhookResponse: true });
 		expect(response.status).toHaveBeenCalledWith(status);
