@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem, requiredString, safeId } from '../../../../core/actions/execute';
@@ -10,9 +9,7 @@ import { NO_DOWNLOAD_SETTINGS, readDownloadSettings, type DownloadSettings } fro
 import { downloadToBinary } from '../../../../core/fetch/download';
 import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
-import { FINAL_STATES, apiDownloadCall, fileOptions, getDocument, type DocGenLabDocument, type FileType } from '../documents';
-
-type OutputFormat = FileType | 'both';
+import { FINAL_STATES, apiDownloadCall, derivedIdempotencyKey, fileOptions, getDocument, type DocGenLabDocument, type FileType, type OutputFormat } from '../documents';
 
 export const option: INodePropertyOptions = {
 	name: 'Generate',
@@ -133,15 +130,4 @@ async function downloadResult(
 	output.binary![field] = docx.binary;
 	output.json.downloadDocx = { fileName: docx.fileName, mimeType: docx.mimeType, bytes: docx.bytes, source: docx.sourceUrl, field };
 	return output;
-}
-
-/**
- * The same for every attempt at this item in this run of the node (n8n's Retry On Fail
- * included), different for other items, runs (loops), nodes and executions.
- */
-function derivedIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number): string {
-	const node = ctx.getNode();
-	const runIndex = ctx.evaluateExpression('{{ $runIndex }}', itemIndex) as number;
-	const parts = [ctx.getWorkflow().id ?? '', ctx.getExecutionId() ?? '', node.id ?? node.name, runIndex, itemIndex];
-	return `n8n-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40)}`;
 }
