@@ -1,17 +1,10 @@
-import {
-	NodeConnectionTypes,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { forEachItem, requiredId } from '../../core/actions/execute';
-import { withFile } from '../../core/actions/output';
-import { connect, fileCall } from '../../core/actions/policy';
-import { downloadProperties, readDownloadSettings } from '../../core/actions/properties';
-import { downloadToBinary } from '../../core/fetch/download';
-import { sampleDocs } from './descriptor';
+import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
+import { document } from './actions/document';
+import * as download from './actions/document/download';
+
+const SHAPE: ActionNodeShape = { resources: [document], defaultResource: 'document' };
 
 export class SampleDocs implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,49 +19,10 @@ export class SampleDocs implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sampleDocsApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Document', value: 'document' }],
-				default: 'document',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['document'] } },
-				options: [{ name: 'Download', value: 'download', action: 'Download a document', description: 'Download a document\'s PDF' }],
-				default: 'download',
-			},
-			{
-				displayName: 'Document ID',
-				name: 'documentId',
-				type: 'string',
-				default: '={{ $json.documentId }}',
-				required: true,
-				displayOptions: { show: { resource: ['document'], operation: ['download'] } },
-			},
-			...downloadProperties({ resource: ['document'], operation: ['download'] }),
-		],
+		properties: [...resourceProperties(SHAPE), ...download.properties],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await forEachItem(this, async (itemIndex, item) => {
-			const settings = readDownloadSettings(this, itemIndex);
-			const documentId = requiredId(this, 'documentId', 'Document ID', itemIndex);
-			const connection = await connect(this, sampleDocs, settings);
-			const url = `${connection.baseUrl}/documents/${encodeURIComponent(documentId)}/file`;
-			const file = await downloadToBinary(this, fileCall(connection, url, itemIndex, settings.timeoutMs), {
-				expectedFormat: 'pdf',
-				maxBytes: settings.maxBytes,
-				totalTimeoutMs: settings.totalTimeoutMs,
-				fileName: settings.fileName,
-			});
-			return [withFile(item.json, file, settings.binaryPropertyName)];
-		});
+		return await routeExecute(this, SHAPE);
 	}
 }

@@ -6,9 +6,23 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery } from '../../core/delivery/pipeline';
-import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
+import {
+	TRIGGER_WEBHOOKS,
+	activationMessage,
+	eventTriggerDescription,
+	triggerPanel,
+	triggerProperties,
+	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
+} from '../../core/description/trigger';
 import { sampleDocs } from './descriptor';
+import { sampleDocsSamples } from './samples';
+
+const SETUP: TriggerSetupTexts = {
+	productionSetup: 'In Sample Docs paste the Production URL as the webhook URL, and enter the same Signing Secret in this node\'s credential.',
+	testEvent: 'point a Sample Docs webhook at the Test URL and finish a document',
+};
 
 export class SampleDocsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,14 +38,17 @@ export class SampleDocsTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sampleDocsApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: triggerPanel(sampleDocs, SETUP),
+		activationMessage: activationMessage(sampleDocs, SETUP),
+		eventTriggerDescription: eventTriggerDescription(sampleDocs),
 		properties: triggerProperties(sampleDocs, {
 			setupNotice: 'Paste this node\'s Production URL into Sample Docs and use the same signing secret in the credential.',
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(sampleDocs);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, sampleDocs);
+		return await handleTriggerRequest.call(this, sampleDocs, sampleDocsSamples);
 	}
 }
