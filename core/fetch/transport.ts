@@ -10,6 +10,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type JsonObject,
@@ -23,6 +24,9 @@ const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 8 * 1024;
 
 /** The service's API: where its credential may be sent. */
+/** Action runs, and the editor's list searches (resource locators), call the same way. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 export interface ApiAccess {
 	/** n8n credential type whose `authenticate` block signs requests. */
 	credentialType: string;
@@ -103,7 +107,7 @@ export class TransferFailure extends Error {
 
 /** Runs `read` on a successful response, retrying the whole exchange on transient failures. */
 export async function withResponse<T>(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	call: HttpCall,
 	read: (response: OpenResponse) => Promise<T>,
 ): Promise<T> {
@@ -137,7 +141,7 @@ export async function withResponse<T>(
 }
 
 /** The credential's string values (keys, secrets) of an authenticated call, to mask them in errors. */
-async function credentialValues(ctx: IExecuteFunctions, call: HttpCall): Promise<string[]> {
+async function credentialValues(ctx: RequestContext, call: HttpCall): Promise<string[]> {
 	if (!call.api?.credentialType) return [];
 	try {
 		const data = await ctx.getCredentials(call.api.credentialType);
@@ -148,7 +152,7 @@ async function credentialValues(ctx: IExecuteFunctions, call: HttpCall): Promise
 }
 
 /** One exchange: policy checks, redirects by hand, and the response stream on a 2xx. */
-async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenResponse> {
+async function open(ctx: RequestContext, call: HttpCall): Promise<OpenResponse> {
 	const first = checkUrl(call.url, policyFor(call, call.url));
 	if (!first.ok) throw new PolicyFailure(first.reason);
 	let url = first.url;
@@ -240,7 +244,7 @@ function policyFor(call: HttpCall, target: string | URL): UrlPolicy {
  * is the guard (the request line has then reached the address, but no credential has).
  * True when n8n's filter made the decision.
  */
-async function checkBeforeConnecting(ctx: IExecuteFunctions, url: URL, policy: UrlPolicy): Promise<boolean> {
+async function checkBeforeConnecting(ctx: RequestContext, url: URL, policy: UrlPolicy): Promise<boolean> {
 	if (policy.allowPrivateNetwork) return false;
 	const helpers = ctx.helpers as IExecuteFunctions['helpers'] & {
 		getSecureEgressFilter?: (mode: 'enforced') => { validateUrl(url: URL): Promise<{ ok: boolean; error?: Error }> };
@@ -379,7 +383,7 @@ function adviceFor(status: number): string {
 }
 
 /** Maps whatever stopped the call onto NodeApiError / NodeOperationError, without secrets. */
-function toNodeError(ctx: IExecuteFunctions, call: HttpCall, error: unknown, attempts: number): Error {
+function toNodeError(ctx: RequestContext, call: HttpCall, error: unknown, attempts: number): Error {
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
 	// Our own node code may throw NodeOperationError; n8n's NodeApiError here is a network failure
@@ -409,7 +413,7 @@ function toNodeError(ctx: IExecuteFunctions, call: HttpCall, error: unknown, att
 const JSON_BODY_LIMIT = 10 * 1024 * 1024;
 
 /** An API call whose answer is JSON (bounded in size), parsed. */
-export async function requestJson<T = IDataObject>(ctx: IExecuteFunctions, call: HttpCall): Promise<{ status: number; headers: OpenResponse['headers']; body: T }> {
+export async function requestJson<T = IDataObject>(ctx: RequestContext, call: HttpCall): Promise<{ status: number; headers: OpenResponse['headers']; body: T }> {
 	return await withResponse(ctx, call, async (response) => {
 		const chunks: Buffer[] = [];
 		let size = 0;

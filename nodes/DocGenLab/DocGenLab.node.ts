@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { LOCATOR_VERSION } from '../../core/actions/locator';
 import { downloadProperties } from '../../core/actions/properties';
 import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
 import { document } from './actions/document';
@@ -8,6 +9,7 @@ import * as generate from './actions/document/generate';
 import * as get from './actions/document/get';
 import { template } from './actions/template';
 import * as getAll from './actions/template/getAll';
+import { searchTemplates } from './methods/listSearch';
 
 const SHAPE: ActionNodeShape = { resources: [document, template], defaultResource: 'document' };
 
@@ -17,7 +19,9 @@ export class DocGenLab implements INodeType {
 		name: 'docGenLab',
 		icon: { light: 'file:docgenlab.svg', dark: 'file:docgenlab.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the Template parameter is a picker (From List / By ID); version 1 nodes keep their text field.
+		version: [1, LOCATOR_VERSION],
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate documents from DocGenLab templates and download finished ones',
 		defaults: { name: 'DocGenLab' },
@@ -37,6 +41,8 @@ export class DocGenLab implements INodeType {
 			...getAll.properties,
 		],
 	};
+
+	methods = { listSearch: { searchTemplates } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeExecute(this, SHAPE);

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { forEachItem, requiredString, safeId } from '../../../../core/actions/execute';
 import { parseJsonParameter } from '../../../../core/actions/json';
+import { beforeLocators, templateLocator } from '../../../../core/actions/locator';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { pollUntil, readPollSettings, waitProperties } from '../../../../core/actions/poll';
@@ -24,7 +25,15 @@ export const option: INodePropertyOptions = {
 const show = { resource: ['document'], operation: ['generate'] };
 
 export const properties: INodeProperties[] = [
-	{ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true, placeholder: 'e.g. template-xyz', displayOptions: { show } },
+	beforeLocators({ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true, placeholder: 'e.g. template-xyz', displayOptions: { show } }),
+	templateLocator({
+		displayName: 'Template',
+		name: 'templateId',
+		searchListMethod: 'searchTemplates',
+		placeholder: 'e.g. template-xyz',
+		description: 'The template to render: pick it from your organisation\'s list, or enter its ID',
+		show,
+	}),
 	{
 		displayName: 'Input Data (JSON)',
 		name: 'inputJson',
