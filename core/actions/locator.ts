@@ -86,7 +86,7 @@ export interface TemplateListEndpoint {
 	service: ServiceDescriptor;
 	/** Under the credential's base URL, e.g. `/templates/`. */
 	path: string;
-	/** The entries of the answer; throws a plain Error when the answer is not a template list. */
+	/** The entries of the answer; throws an Error saying so (service named) when the answer is not a template list. */
 	entries(body: unknown): TemplateEntry[];
 }
 
@@ -102,7 +102,7 @@ export async function searchTemplates(ctx: ILoadOptionsFunctions, endpoint: Temp
 	try {
 		entries = endpoint.entries(body);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `${endpoint.service.displayName}: ${(error as Error).message}`, {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
 			description: `The answer to GET ${endpoint.path} was not the template list this node knows. Enter the template's ID with "By ID" instead.`,
 		});
 	}
