@@ -73,18 +73,22 @@ describe.each(versionsUnderTest())('Template pickers on n8n %s', (version) => {
 	] as const)('%s: a refused key reaches the editor as a clear error', async (node, credential, message) => {
 		const res = await listSearch(node, credentials[credential]);
 		expect(res.status).toBeGreaterThanOrEqual(400);
-		expect((res.json() as { message?: string }).message).toMatch(message);
+		// The editor's "Could not load list" shows httpCode, message and description from this body.
+		const body = res.json() as { message?: string; description?: string; httpCode?: string };
+		expect(body.message).toMatch(message);
+		expect(body.httpCode).toBe('401');
+		expect(body.description).toMatch(/^Check the API key in the credential\./);
 		expect(res.text).not.toContain('ak_wrong_e2e_0123456789abcdef');
 		expect(res.text).not.toContain('dgl_wrong_0000000000000000000000');
 	});
 
-	test('version 1.1 nodes saved with a picked template run', async () => {
+	test('version 1.1 nodes saved with a template By ID and From List run', async () => {
 		const flow = await startedFlow(stack.n8n, 'Pickers', [
 			{
 				name: 'Parameters',
 				type: `${PACKAGE}.reportFlow`,
 				typeVersion: 1.1,
-				parameters: { resource: 'template', operation: 'getParameters', designId: picked('design_456', '見積書 (Quotation)') },
+				parameters: { resource: 'template', operation: 'getParameters', designId: { __rl: true, mode: 'id', value: 'design_456' } },
 				credentials: credentials.reportFlow,
 			},
 			{
