@@ -185,8 +185,7 @@ describe('requiredString', () => {
 	it('trims a text parameter', () => {
 		const ctx = createContext(items(1), { parameters: { jobId: ['  job-42  '] } });
 		expect(requiredString(ctx, 'jobId', 'Job ID', 0)).toBe('job-42');
-		// extractValue: n8n hands over a resource locator's value (the template pickers).
-		expect(ctx.getNodeParameter).toHaveBeenCalledWith('jobId', 0, '', { extractValue: true });
+		expect(ctx.getNodeParameter).toHaveBeenCalledWith('jobId', 0, '');
 	});
 
 	it.each([
