@@ -95,7 +95,7 @@ export interface TemplateListEndpoint {
  * its template list), filtered here by name or ID, case-insensitively. The request goes through
  * the same credential, URL policy, retries and error wording as the node's other API calls.
  */
-export async function searchTemplates(ctx: ILoadOptionsFunctions, endpoint: TemplateListEndpoint, filter?: string): Promise<INodeListSearchResult> {
+export async function searchTemplateList(ctx: ILoadOptionsFunctions, endpoint: TemplateListEndpoint, filter?: string): Promise<INodeListSearchResult> {
 	const connection = await connect(ctx, endpoint.service, NO_DOWNLOAD_SETTINGS);
 	const { body } = await requestJson<unknown>(ctx, apiCall(connection, { method: 'GET', path: endpoint.path }, 0));
 	let entries: TemplateEntry[];
