@@ -2,13 +2,14 @@
  * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
  * on stdout and bench/RESULTS.md. Knobs:
  *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
- *   BENCH_ONLY=verify,dedupe,webhook,queue,download,e2e,e2e-dedupe   a subset
+ *   BENCH_ONLY=verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe   a subset
  *   BENCH_DEDUPE_ROUNDS=9    alternating rounds of the deduplication microbenchmarks
  *   BENCH_E2E_DEDUPE_EVENTS=150  events per side and round of the end-to-end deduplication row
  *   BENCH_SIZES_MB=10,500    download sizes
  *   BENCH_E2E_DELIVERIES=20  end-to-end deliveries
  *   BENCH_TRIGGERS=pdfGorilla,docflo  a subset of the five triggers
  *   BENCH_DOWNLOAD_ROUNDS=3  alternating rounds per download size
+ *   BENCH_CONCURRENT=8x200   the scale row: downloads at once × MB each (two alternating rounds)
  *   BENCH_NO_WRITE=1         print only, leave RESULTS.md alone
  */
 import { execSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 
 import { nodeExecutable } from '../test/harness/n8n';
 import { benchDedupe } from './dedupe';
-import { benchDownloads } from './download';
+import { benchConcurrentDownloads, benchDownloads } from './download';
 import { benchEndToEnd } from './e2e';
 import { benchEndToEndDedupe } from './e2e-dedupe';
 import { fmt, log, type Row } from './lib';
@@ -72,7 +73,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,e2e,e2e-dedupe').split(','));
+	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe').split(','));
 	const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	const sections: Section[] = [];
@@ -101,6 +102,11 @@ async function main(): Promise<void> {
 		log('downloads');
 		const sizes = (process.env.BENCH_SIZES_MB ?? '10,500').split(',').map(Number);
 		sections.push({ title: '3. Download through the action node (filesystem binary mode)', rows: (await benchDownloads(VERSION, sizes)).rows });
+	}
+	if (only.has('download-concurrent')) {
+		const [count, sizeMb] = (process.env.BENCH_CONCURRENT ?? '8x200').split('x').map(Number);
+		log(`${count} concurrent ${sizeMb} MB downloads`);
+		sections.push({ title: '3b. Concurrent downloads in one n8n process', rows: (await benchConcurrentDownloads(VERSION, { count, sizeMb })).rows });
 	}
 	if (only.has('e2e')) {
 		log('end to end');

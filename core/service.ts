@@ -6,7 +6,36 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { HmacScheme } from './delivery/verify';
+// The contract every other part of the core reads: it imports nothing from the core itself.
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+export interface HmacScheme {
+	algorithm: HmacAlgorithm;
+	encoding: 'hex' | 'base64';
+	/** Text the provider puts before the digest, e.g. 'sha256='. */
+	prefix?: string;
+}
+
+/** The methods a webhook credential's authentication option offers, as stored in the credential. */
+export type IncomingAuthMethod = 'none' | 'basicAuth' | 'bearerToken' | 'apiKeyHeader';
+
+/**
+ * Where a webhook credential keeps the header authentication a service sends with each
+ * delivery (the credential mirrors the service's own webhook form). The credential file
+ * declares these names; the descriptor hands them to the core.
+ */
+export interface IncomingAuthFields {
+	/** The options field holding an `IncomingAuthMethod`. */
+	method: string;
+	basicUser: string;
+	basicPassword: string;
+	bearerToken: string;
+	headerName: string;
+	headerValue: string;
+	/** The header name used when the credential's header name field is empty. */
+	defaultHeaderName: string;
+}
 
 export interface EventDefinition {
 	/** The event name exactly as the service sends it, e.g. `document.generated`. */
@@ -72,6 +101,8 @@ export type AuthenticityCheck =
 	| {
 			/** Basic / Bearer / custom header, as configured in the service's webhook settings. */
 			kind: 'incomingAuth';
+			/** The webhook credential's fields for it. */
+			fields: IncomingAuthFields;
 	  };
 
 export interface WebhookCredentialFields {
@@ -108,6 +139,8 @@ export interface DeliveryDescriptor {
 	 * workflow receives and what is deduplicated.
 	 */
 	confirm?: (this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits) => Promise<ConfirmationResult>;
+	/** With `confirm`: the default of the trigger's Confirmations per Minute, well inside the API's rate limit. */
+	confirmCallsPerMinute?: number;
 }
 
 export interface ConfirmationLimits {
@@ -128,7 +161,19 @@ export interface DownloadPolicy {
 	allowedHosts: string[];
 }
 
-export interface ApiDescriptor {
+/** What the shared HTTP path needs to know about a service's API beyond its address. */
+export interface ApiConventions {
+	/**
+	 * Header (lower-case) in which a 429 says when the rate limit resets, for services that
+	 * send one instead of Retry-After. Read as epoch milliseconds, epoch seconds or a delta
+	 * in milliseconds (see parseRateLimitReset).
+	 */
+	rateLimitResetHeader?: string;
+	/** How the service's API keys begin (`key_`), so a key echoed in an error text is masked even when it is not the credential's own. */
+	keyPrefixes?: string[];
+}
+
+export interface ApiDescriptor extends ApiConventions {
 	/** The n8n credential type of the service's API key. */
 	credentialType: string;
 	/** The API base URL (no trailing slash) for these credentials. */
@@ -136,9 +181,9 @@ export interface ApiDescriptor {
 }
 
 export interface ServiceDescriptor {
-	/** camelCase id, the node names' stem: `pdfGorilla`. */
+	/** camelCase id, the node names' stem: `acmeDocs`. */
 	id: string;
-	/** The service's own spelling: `PDF Gorilla`. */
+	/** The service's own spelling: `Acme Docs`. */
 	displayName: string;
 	delivery: DeliveryDescriptor;
 	download: DownloadPolicy;

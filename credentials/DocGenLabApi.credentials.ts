@@ -1,5 +1,11 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const DOCGENLAB_API_FIELDS = {
+	apiKey: 'apiKey',
+	baseUrl: 'baseUrl',
+} as const;
+
 export class DocGenLabApi implements ICredentialType {
 	name = 'docGenLabApi';
 
@@ -12,7 +18,7 @@ export class DocGenLabApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'API Key',
-			name: 'apiKey',
+			name: DOCGENLAB_API_FIELDS.apiKey,
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
@@ -22,7 +28,7 @@ export class DocGenLabApi implements ICredentialType {
 		},
 		{
 			displayName: 'Base URL',
-			name: 'baseUrl',
+			name: DOCGENLAB_API_FIELDS.baseUrl,
 			type: 'string',
 			default: 'https://api.docgenlab.com/api/v1',
 			description: 'Change only for a proxy or a test server',

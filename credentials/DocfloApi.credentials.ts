@@ -1,5 +1,12 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const DOCFLO_API_FIELDS = {
+	tenantId: 'tenantId',
+	apiKey: 'apiKey',
+	baseUrl: 'baseUrl',
+} as const;
+
 export class DocfloApi implements ICredentialType {
 	name = 'docfloApi';
 
@@ -12,7 +19,7 @@ export class DocfloApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Tenant ID',
-			name: 'tenantId',
+			name: DOCFLO_API_FIELDS.tenantId,
 			type: 'string',
 			required: true,
 			default: '',
@@ -20,7 +27,7 @@ export class DocfloApi implements ICredentialType {
 		},
 		{
 			displayName: 'API Key',
-			name: 'apiKey',
+			name: DOCFLO_API_FIELDS.apiKey,
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
@@ -29,7 +36,7 @@ export class DocfloApi implements ICredentialType {
 		},
 		{
 			displayName: 'Base URL',
-			name: 'baseUrl',
+			name: DOCFLO_API_FIELDS.baseUrl,
 			type: 'string',
 			default: 'https://api.docflo.ai',
 			description: 'Change only for a proxy or a test server',

@@ -1,9 +1,42 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { IncomingAuthFields, IncomingAuthMethod } from '../core/service';
+
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const DOCFLO_WEBHOOK_API_FIELDS = {
+	signingSecret: 'signingSecret',
+	previousSigningSecret: 'previousSigningSecret',
+	incomingAuthentication: 'incomingAuthentication',
+	basicAuthUser: 'basicAuthUser',
+	basicAuthPassword: 'basicAuthPassword',
+	bearerToken: 'bearerToken',
+	headerName: 'headerName',
+	headerApiKey: 'headerApiKey',
+} as const;
+
+const DEFAULT_API_KEY_HEADER = 'x-api-key';
+
+/** Where this credential keeps the Authorization option Docflo sends; the descriptor hands it to the trigger. */
+export const DOCFLO_INCOMING_AUTH_FIELDS: IncomingAuthFields = {
+	method: DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication,
+	basicUser: DOCFLO_WEBHOOK_API_FIELDS.basicAuthUser,
+	basicPassword: DOCFLO_WEBHOOK_API_FIELDS.basicAuthPassword,
+	bearerToken: DOCFLO_WEBHOOK_API_FIELDS.bearerToken,
+	headerName: DOCFLO_WEBHOOK_API_FIELDS.headerName,
+	headerValue: DOCFLO_WEBHOOK_API_FIELDS.headerApiKey,
+	defaultHeaderName: DEFAULT_API_KEY_HEADER,
+};
+
+const AUTHORIZATION_OPTIONS: Array<INodePropertyOptions & { value: IncomingAuthMethod }> = [
+	{ name: 'None', value: 'none' },
+	{ name: 'Basic Authentication', value: 'basicAuth' },
+	{ name: 'Bearer Token', value: 'bearerToken' },
+	{ name: 'API Key', value: 'apiKeyHeader' },
+];
 
 /**
  * Mirrors Docflo's webhook form: an optional Signing Secret (X-Docflo-Signature) and one
- * Authorization option (None, Basic, Bearer Token, API Key header). Field names match
- * core/delivery/incomingAuthCredential.ts.
+ * Authorization option (None, Basic, Bearer Token, API Key header).
  */
 export class DocfloWebhookApi implements ICredentialType {
 	name = 'docfloWebhookApi';
@@ -17,7 +50,7 @@ export class DocfloWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Signing Secret',
-			name: 'signingSecret',
+			name: DOCFLO_WEBHOOK_API_FIELDS.signingSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -25,7 +58,7 @@ export class DocfloWebhookApi implements ICredentialType {
 		},
 		{
 			displayName: 'Previous Signing Secret',
-			name: 'previousSigningSecret',
+			name: DOCFLO_WEBHOOK_API_FIELDS.previousSigningSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -33,54 +66,49 @@ export class DocfloWebhookApi implements ICredentialType {
 		},
 		{
 			displayName: 'Authorization',
-			name: 'incomingAuthentication',
+			name: DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication,
 			type: 'options',
 			default: 'none',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'Basic Authentication', value: 'basicAuth' },
-				{ name: 'Bearer Token', value: 'bearerToken' },
-				{ name: 'API Key', value: 'apiKeyHeader' },
-			],
+			options: AUTHORIZATION_OPTIONS,
 			description: 'The Authorization option chosen on the Docflo webhook; deliveries without it are refused',
 		},
 		{
 			displayName: 'Username',
-			name: 'basicAuthUser',
+			name: DOCFLO_WEBHOOK_API_FIELDS.basicAuthUser,
 			type: 'string',
 			default: '',
-			displayOptions: { show: { incomingAuthentication: ['basicAuth'] } },
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['basicAuth'] } },
 		},
 		{
 			displayName: 'Password',
-			name: 'basicAuthPassword',
+			name: DOCFLO_WEBHOOK_API_FIELDS.basicAuthPassword,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { incomingAuthentication: ['basicAuth'] } },
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['basicAuth'] } },
 		},
 		{
 			displayName: 'Token',
-			name: 'bearerToken',
+			name: DOCFLO_WEBHOOK_API_FIELDS.bearerToken,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { incomingAuthentication: ['bearerToken'] } },
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['bearerToken'] } },
 		},
 		{
 			displayName: 'Header Name',
-			name: 'headerName',
+			name: DOCFLO_WEBHOOK_API_FIELDS.headerName,
 			type: 'string',
-			default: 'x-api-key',
-			displayOptions: { show: { incomingAuthentication: ['apiKeyHeader'] } },
+			default: DEFAULT_API_KEY_HEADER,
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['apiKeyHeader'] } },
 		},
 		{
 			displayName: 'API Key',
-			name: 'headerApiKey',
+			name: DOCFLO_WEBHOOK_API_FIELDS.headerApiKey,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { incomingAuthentication: ['apiKeyHeader'] } },
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['apiKeyHeader'] } },
 		},
 	];
 }

@@ -1,5 +1,13 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const PDF_GORILLA_API_FIELDS = {
+	apiKey: 'apiKey',
+	webhookSecret: 'webhookSecret',
+	previousWebhookSecret: 'previousWebhookSecret',
+	baseUrl: 'baseUrl',
+} as const;
+
 export class PdfGorillaApi implements ICredentialType {
 	name = 'pdfGorillaApi';
 
@@ -12,7 +20,7 @@ export class PdfGorillaApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'API Key',
-			name: 'apiKey',
+			name: PDF_GORILLA_API_FIELDS.apiKey,
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
@@ -21,7 +29,7 @@ export class PdfGorillaApi implements ICredentialType {
 		},
 		{
 			displayName: 'Webhook Secret',
-			name: 'webhookSecret',
+			name: PDF_GORILLA_API_FIELDS.webhookSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -30,7 +38,7 @@ export class PdfGorillaApi implements ICredentialType {
 		},
 		{
 			displayName: 'Previous Webhook Secret',
-			name: 'previousWebhookSecret',
+			name: PDF_GORILLA_API_FIELDS.previousWebhookSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -39,7 +47,7 @@ export class PdfGorillaApi implements ICredentialType {
 		},
 		{
 			displayName: 'Base URL',
-			name: 'baseUrl',
+			name: PDF_GORILLA_API_FIELDS.baseUrl,
 			type: 'string',
 			default: 'https://pdfgorilla.io/api/v1',
 			description: 'Change only for a proxy or a test server',

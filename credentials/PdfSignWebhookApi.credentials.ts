@@ -1,5 +1,11 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const PDF_SIGN_WEBHOOK_API_FIELDS = {
+	webhookSecret: 'webhookSecret',
+	previousWebhookSecret: 'previousWebhookSecret',
+} as const;
+
 /** The secret PDF-Sign generates for a webhook (Developer → Webhooks) and sends in X-Webhook-Secret. */
 export class PdfSignWebhookApi implements ICredentialType {
 	name = 'pdfSignWebhookApi';
@@ -13,7 +19,7 @@ export class PdfSignWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Webhook Secret',
-			name: 'webhookSecret',
+			name: PDF_SIGN_WEBHOOK_API_FIELDS.webhookSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
@@ -22,7 +28,7 @@ export class PdfSignWebhookApi implements ICredentialType {
 		},
 		{
 			displayName: 'Previous Webhook Secret',
-			name: 'previousWebhookSecret',
+			name: PDF_SIGN_WEBHOOK_API_FIELDS.previousWebhookSecret,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

@@ -6,6 +6,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/** This credential's field names: the one place they are spelled; descriptors, nodes and tests use these. */
+export const REPORT_FLOW_API_FIELDS = {
+	environment: 'environment',
+	workspaceId: 'workspaceId',
+	baseUrl: 'baseUrl',
+	apiKey: 'apiKey',
+	secretKey: 'secretKey',
+} as const;
+
 /**
  * ReportFlow documents two API forms: the webhook page's workspace host with AppKey and
  * SecretKey headers, and the current api.re-port-flow.com host with one `appkey` header.
@@ -23,7 +32,7 @@ export class ReportFlowApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'API Host',
-			name: 'environment',
+			name: REPORT_FLOW_API_FIELDS.environment,
 			type: 'options',
 			default: 'production',
 			options: [
@@ -36,24 +45,24 @@ export class ReportFlowApi implements ICredentialType {
 		},
 		{
 			displayName: 'Workspace ID',
-			name: 'workspaceId',
+			name: REPORT_FLOW_API_FIELDS.workspaceId,
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. ws_abc123',
-			displayOptions: { show: { environment: ['workspace'] } },
+			displayOptions: { show: { [REPORT_FLOW_API_FIELDS.environment]: ['workspace'] } },
 			required: true,
 		},
 		{
 			displayName: 'Base URL',
-			name: 'baseUrl',
+			name: REPORT_FLOW_API_FIELDS.baseUrl,
 			type: 'string',
 			default: 'https://api.re-port-flow.com/v1',
-			displayOptions: { show: { environment: ['custom'] } },
+			displayOptions: { show: { [REPORT_FLOW_API_FIELDS.environment]: ['custom'] } },
 			description: 'For a proxy or a test server',
 		},
 		{
 			displayName: 'App Key',
-			name: 'apiKey',
+			name: REPORT_FLOW_API_FIELDS.apiKey,
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
@@ -63,7 +72,7 @@ export class ReportFlowApi implements ICredentialType {
 		},
 		{
 			displayName: 'Secret Key',
-			name: 'secretKey',
+			name: REPORT_FLOW_API_FIELDS.secretKey,
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

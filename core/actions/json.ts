@@ -1,10 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-/** A JSON object: not an array, a Date or another class instance. */
-export function isPlainObject(value: unknown): value is IDataObject {
-	return Object.prototype.toString.call(value) === '[object Object]';
-}
-
 /** A `json` parameter as an object: accepts the object n8n gives, or text holding JSON. */
 export function parseJsonParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
 	const value = ctx.getNodeParameter(name, itemIndex, {}) as unknown;

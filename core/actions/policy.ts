@@ -85,6 +85,7 @@ export function apiCall(
 		retry: overrides.retry ?? DEFAULT_RETRY_POLICY,
 		retryOn: request.method === 'GET' || request.method === 'HEAD' ? 'transient' : 'declined',
 		itemIndex,
+		conventions: connection.service.api,
 	};
 }
 
@@ -100,6 +101,7 @@ export function fileCall(connection: ServiceConnection, url: string, itemIndex: 
 		retry: DEFAULT_RETRY_POLICY,
 		retryOn: 'transient',
 		itemIndex,
+		conventions: connection.service.api,
 	};
 }
 

@@ -15,7 +15,7 @@
  * A key is claimed before the download, so two executions of the same event download once;
  * a failed download releases it, so the provider's retry is not swallowed.
  */
-import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { LedgerRegistry, type LedgerLimits } from '../ledger';
 import { settle } from './execute';
@@ -41,6 +41,7 @@ export interface Claim {
  * the file; off: none.
  */
 export function claimFor(ctx: IExecuteFunctions, settings: DownloadSettings, item: INodeExecutionData, key: string): Claim | undefined {
+	refuseSampleEvent(ctx, item);
 	if (settings.skipAlreadyProcessed === 'never') return undefined;
 	const json: IDataObject = item.json ?? {};
 	const fromTrigger = typeof json.deliveryKey === 'string';
@@ -50,6 +51,20 @@ export function claimFor(ctx: IExecuteFunctions, settings: DownloadSettings, ite
 		persist: typeof json.deliveryRetry !== 'boolean',
 		retryOfFailedDelivery: json.deliveryRetry === true,
 	};
+}
+
+/**
+ * Every download asks for its claim before its first request, so this is where a trigger's
+ * sample event (`sample: true`: the Test URL opened in a browser, or an example's pinned
+ * data) is stopped: its IDs and links do not exist at the service, and a request with them
+ * would only earn a confusing 404 from the real API.
+ */
+function refuseSampleEvent(ctx: IExecuteFunctions, item: INodeExecutionData): void {
+	if (item.json?.sample !== true) return;
+	throw new NodeOperationError(ctx.getNode(), 'This item is a sample event, so there is no file to download', {
+		description:
+			'Sample events show the shape of a real event; their IDs and links do not exist at the service. To download a file, send a real delivery from the service to the trigger\'s Test URL, or unpin the trigger\'s sample data.',
+	});
 }
 
 /** Memory keeps two days of events; none younger than an hour is evicted to make room. */

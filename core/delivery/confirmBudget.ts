@@ -1,7 +1,7 @@
 /**
  * Limits what Confirm With API may spend of a service's API rate limit, and remembers what the
  * API already confirmed, so a flood of forged deliveries cannot use up the calls that genuine
- * events and the action nodes need (DocGenLab allows an organisation 60 calls a minute).
+ * events and the action nodes need (an API may allow only some 60 calls a minute).
  *
  * Process-wide state in plain maps, keyed by a hash of the API credential (never the key
  * itself); time comes from the caller, so nothing here sets a timer. In queue mode each

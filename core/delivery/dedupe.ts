@@ -10,8 +10,8 @@
 import { LedgerRegistry, type LedgerLimits } from '../ledger';
 
 /**
- * 48 h comfortably outlasts provider retry schedules (DocGenLab retries after 1, 5 and 15
- * minutes, see docgenlab-webhooks) and late manual redeliveries. No key younger than an hour
+ * 48 h comfortably outlasts the services' retry schedules (the longest documented one ends
+ * within half an hour) and late manual redeliveries. No key younger than an hour
  * is ever evicted; 200,000 keys (about 25 MB) is more than n8n can accept in that hour.
  */
 export const DELIVERY_MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protectedMs: 60 * 60 * 1000, capacity: 200_000 });

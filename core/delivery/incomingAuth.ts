@@ -1,7 +1,7 @@
-import { headerValue } from './parse';
+import { headerValue } from '../values';
 import { safeEqual } from './verify';
 
-/** The header auth a service can send with each delivery (Docflo: None / Basic / Bearer / API key in x-api-key). */
+/** The header auth a service can send with each delivery: none, Basic, Bearer, or a secret in a named header. */
 export type IncomingAuth =
 	| { type: 'none' }
 	| { type: 'basic'; username: string; password: string }

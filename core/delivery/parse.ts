@@ -1,13 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../values';
+
 export type ParsedBody = { ok: true; payload: IDataObject } | { ok: false; message: string };
 
 const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/** Plain object check that also works across realms (jest, vm) and excludes arrays, Buffers, Dates and null. */
-function isPlainObject(value: unknown): value is IDataObject {
-	return Object.prototype.toString.call(value) === '[object Object]';
-}
 
 function hasOwn(obj: object, key: string): boolean {
 	return Object.prototype.hasOwnProperty.call(obj, key);
@@ -97,25 +94,6 @@ export function getArray(obj: IDataObject | undefined, key: string): unknown[] |
 	if (!isPlainObject(obj) || !hasOwn(obj, key)) return undefined;
 	const value: unknown = obj[key];
 	return Array.isArray(value) ? (value as unknown[]) : undefined;
-}
-
-/**
- * Header value as one string (first value if an array), or undefined. Node lower-cases
- * header names; other casings are still found so hand-built header records work too.
- */
-export function headerValue(
-	headers: Record<string, string | string[] | undefined>,
-	name: string,
-): string | undefined {
-	if (!isPlainObject(headers)) return undefined;
-	const lowerName = name.toLowerCase();
-	let value: string | string[] | undefined = hasOwn(headers, lowerName) ? headers[lowerName] : undefined;
-	if (value === undefined) {
-		const matchingKey = Object.keys(headers).find((key) => key.toLowerCase() === lowerName);
-		value = matchingKey === undefined ? undefined : headers[matchingKey];
-	}
-	if (Array.isArray(value)) value = value[0];
-	return typeof value === 'string' ? value : undefined;
 }
 
 /**

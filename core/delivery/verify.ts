@@ -1,13 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
-export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
-
-export interface HmacScheme {
-	algorithm: HmacAlgorithm;
-	encoding: 'hex' | 'base64';
-	/** Text the provider puts before the digest, e.g. 'sha256=' (Docflo X-Docflo-Signature). */
-	prefix?: string;
-}
+import type { HmacScheme } from '../service';
 
 /**
  * A header carrying several signatures (duplicate headers joined by Node with ', ') is split,
@@ -106,8 +99,8 @@ export function verifySignature(
 }
 
 /**
- * For services that send the shared secret itself in a header (PDF-Sign X-Webhook-Secret,
- * see pdfsign-webhooks / API-NOTES): constant-time match against any of `secrets`.
+ * For services that send the shared secret itself in a header (a descriptor's
+ * `sharedSecretHeader` check): constant-time match against any of `secrets`.
  */
 export function matchesSharedSecret(provided: string | undefined, secrets: readonly string[]): boolean {
 	if (typeof provided !== 'string') return false;

@@ -2,8 +2,10 @@
  * Pieces of a trigger node's description that follow from its service descriptor, so the
  * five trigger nodes stay thin and alike.
  */
-import type { IHookFunctions, INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IWebhookDescription, TriggerPanelDefinition } from 'n8n-workflow';
 
+import { unreachableUrlHint } from '../delivery/reachability';
+import { SAMPLE_WEBHOOK_NAME } from '../delivery/sampleEvent';
 import type { ServiceDescriptor } from '../service';
 
 /**
@@ -40,31 +42,50 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 			},
 		},
 	} as IWebhookDescription,
+	{
+		// GET on the same URL: a sample event while the editor listens, 405 in production.
+		// Hidden in the editor's URL list, which would otherwise show the same URL twice.
+		name: SAMPLE_WEBHOOK_NAME,
+		httpMethod: 'GET',
+		path: 'webhook',
+		responseMode: 'onReceived',
+		// As above: answer with our webhookResponse, not n8n's literal `firstEntryJson`.
+		responseData: '',
+		ndvHideUrl: true,
+	},
 ];
 
 /**
  * None of the five services has an API to register webhooks: the user pastes the URL into
  * the service's settings (or passes it per request). These hooks therefore only report
- * success; the URL stays valid as long as the workflow is active.
+ * success; the URL stays valid as long as the workflow is active. n8n asks `checkExists` on
+ * every activation (and calls `create` only when it says no), so that is where a Production
+ * URL the service cannot reach is reported: in n8n's log, as activation cannot show a message.
  */
-export const WEBHOOKS_REGISTERED_BY_THE_USER = {
-	default: {
-		async checkExists(this: IHookFunctions): Promise<boolean> {
-			return true;
+export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
+	return {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (this.getMode() !== 'manual') {
+					const hint = unreachableUrlHint(service.displayName, this.getNodeWebhookUrl('default') ?? '');
+					if (hint) this.logger.warn(`${this.getNode().name}: ${hint}`);
+				}
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
 		},
-		async create(this: IHookFunctions): Promise<boolean> {
-			return true;
-		},
-		async delete(this: IHookFunctions): Promise<boolean> {
-			return true;
-		},
-	},
-};
+	};
+}
 
 export interface TriggerPropertyOptions {
 	/** Where to paste the URL, in the service's own words. */
 	setupNotice: string;
-	/** Properties only this service has (e.g. ReportFlow's one item per file), shown before Options. */
+	/** Properties only this service has (e.g. one item per file), shown before Options. */
 	extraProperties?: INodeProperties[];
 }
 
@@ -96,6 +117,14 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			type: 'boolean',
 			default: false,
 			description: `Whether to start the workflow for event types this node does not know yet (e.g. new ${service.displayName} events); otherwise they are acknowledged and ignored`,
+		},
+		{
+			displayName: 'Include Request Headers',
+			name: 'includeHeaders',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add the delivery\'s HTTP headers to each item under "headers". Signatures, secrets, Authorization, cookies, API keys and anything named like a secret are replaced by [redacted].',
 		},
 	];
 	if (hasTestEvents) {
@@ -130,7 +159,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			name: 'confirmCallsPerMinute',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 20,
+			default: delivery.confirmCallsPerMinute ?? 1,
 			description: `At most this many ${service.displayName} API calls a minute for Confirm With API; beyond it deliveries get 503 and the service retries them later. Keeps a flood of forged events from using up the API rate limit your other calls need.`,
 		});
 	}
@@ -190,4 +219,52 @@ function responseModeProperty(service: ServiceDescriptor): INodeProperties {
 		],
 		hint: `${service.displayName} waits about ${deadline} seconds for the answer. With "When the Workflow Has Finished", a slower workflow counts as failed there and the event is sent again; the download's Skip Already Processed keeps a retry from emailing twice.`,
 	};
+}
+
+/** What the trigger's panel and activation message say about one service, in its own words. */
+export interface TriggerSetupTexts {
+	/** Where the Production URL goes and which secret goes where; plain text (also the activation message). */
+	productionSetup: string;
+	/** What makes the service send an event to the Test URL while the editor listens; plain text, starts lower-case. */
+	testEvent: string;
+}
+
+/** n8n 2.x "publishes" a workflow, 1.x "activates" it; the editor shows both texts as written. */
+const PUBLISH = 'Publish (on n8n 1.x: activate)';
+
+/**
+ * The panel n8n shows while the trigger has no data: a header, help on test vs production
+ * executions (like n8n's Webhook and Form Trigger nodes) and the activation hint, plus the
+ * sample-event path and what to do when the service cannot reach this n8n.
+ */
+export function triggerPanel(service: ServiceDescriptor, texts: TriggerSetupTexts): TriggerPanelDefinition {
+	const name = service.displayName;
+	const testMode =
+		`<b>Use test mode while you build your workflow.</b> Click 'Execute step' so the node listens for a test event, then ${texts.testEvent}. ` +
+		`No ${name} event at hand? While listening, open the <b>Test URL</b> in your browser: the node emits a sample ${name} event from ${name}'s documentation, its items marked <code>sample: true</code>. Test executions show up in the editor.`;
+	const production = (start: string) =>
+		`<b>Use production mode to run your workflow automatically.</b> ${start} ${texts.productionSetup} These executions show up in the executions list, but not in the editor.`;
+	const reachability = `${name} only delivers to a public https URL. If this n8n runs on localhost or a private network, put it behind a reverse proxy or tunnel and set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x), so the URLs above are the ones ${name} can call.`;
+	const help = (start: string) => `${name} Trigger has two modes: test and production.<br /><br />${testMode}<br /><br />${production(start)}<br /><br />${reachability}`;
+	return {
+		header: `Pull in a ${name} event`,
+		executionsHelp: {
+			inactive: help(`${PUBLISH} the workflow, then use its Production URL.`),
+			active: help('The workflow is published (active), so its Production URL takes deliveries now.'),
+		},
+		activationHint: {
+			active: `This node also runs the workflow for every ${name} event sent to the Production URL (those executions do not show up here).`,
+			inactive: `${PUBLISH} this workflow to have it run for every ${name} event sent to the Production URL.`,
+		},
+	};
+}
+
+/** Shown once the workflow is published (activated): the one thing left to do in the service. */
+export function activationMessage(service: ServiceDescriptor, texts: TriggerSetupTexts): string {
+	return `${service.displayName} can now deliver to this workflow's Production URL. ${texts.productionSetup}`;
+}
+
+/** What the editor's canvas shows while the node listens. */
+export function eventTriggerDescription(service: ServiceDescriptor): string {
+	return `Waiting for a ${service.displayName} event at the Test URL (open it in a browser for a sample)`;
 }

@@ -6,7 +6,8 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { PolicyFailure, TransferFailure, firstHeader, withResponse, type HttpCall, type OpenResponse, type ResponseStream } from './transport';
+import { PolicyFailure, TransferFailure, firstHeader, type HttpCall, type OpenResponse, type ResponseStream } from './http';
+import { withResponse } from './transport';
 
 /** Formats a service promises, recognised by their first bytes. */
 export const FILE_FORMATS = {
@@ -19,7 +20,7 @@ export type FileFormat = keyof typeof FILE_FORMATS;
 export interface DownloadOptions {
 	/** What the service promises; anything else is refused on its first bytes. */
 	expectedFormat?: FileFormat;
-	/** The size the service announced (e.g. PDF-Sign's file_size): the download must match it. */
+	/** The size the service announced in the event: the download must match it. */
 	expectedBytes?: number;
 	/** 0 or undefined: no limit. */
 	maxBytes?: number;
@@ -83,41 +84,17 @@ async function storeResponse(
 		fileNameFromUrl(response.url);
 	const mimeType = chooseMimeType(firstHeader(response.headers['content-type']), fileName, options);
 
-	// Paused first, so no chunk flows past before n8n starts reading; our observer counts and
-	// checks what n8n reads. n8n reads by async iteration (filesystem mode, which works on a
-	// paused stream) or with its own 'data' listener (memory and database modes), which does not
-	// resume a stream paused on purpose: resume it when that listener arrives.
 	const format = options.expectedFormat ? FILE_FORMATS[options.expectedFormat] : undefined;
-	const magicLength = format?.magic.length ?? 0;
 	const body = response.body;
-	body.pause();
-	raiseReadBuffer(body, READ_BUFFER_BYTES);
-	let bytes = 0;
-	let head = Buffer.alloc(0);
-	body.on('data', (chunk: Buffer) => {
-		bytes += chunk.length;
-		if (format && head.length < magicLength) {
-			head = Buffer.concat([head, chunk.subarray(0, magicLength - head.length)]);
-			if (head.length >= magicLength && !head.equals(format.magic)) {
-				body.destroy(new PolicyFailure(`the file from ${call.service} is not a ${format.label} (it starts with ${JSON.stringify(head.toString('latin1'))})`));
-			}
-		}
-		if (limit !== undefined && bytes > limit) {
-			body.destroy(new PolicyFailure(`the file is larger than the Max File Size of ${formatBytes(limit)}`));
-		} else if (deadline && Date.now() > deadline.atMs) {
-			body.destroy(overdue(deadline));
-		}
-	});
-	body.on('newListener', (event: unknown) => {
-		if (event === 'data') body.resume();
-	});
+	const received = observeBody(body, call, format, limit, deadline);
 
 	const binary = await ctx.helpers.prepareBinaryData(body as unknown as PrepareBinaryInput, fileName, mimeType);
+	const bytes = received.bytes;
 
 	if (declaredLength !== undefined && bytes !== declaredLength) {
 		throw new TransferFailure(`the transfer ended after ${bytes} of ${declaredLength} bytes`);
 	}
-	if (format && bytes < magicLength) {
+	if (format && bytes < format.magic.length) {
 		throw new PolicyFailure(`the file from ${call.service} is not a ${format.label} (${bytes} bytes)`);
 	}
 	if (options.expectedBytes !== undefined && options.expectedBytes > 0 && bytes !== options.expectedBytes) {
@@ -130,6 +107,45 @@ async function storeResponse(
 	binary.fileName = fileName;
 	binary.mimeType = mimeType;
 	return { binary, bytes, fileName, mimeType, sourceUrl: `${response.url.origin}${response.url.pathname}`, headers: response.headers };
+}
+
+/**
+ * Counts and checks what n8n reads: the file format's first bytes, Max File Size and the
+ * deadline, each failing the stream at once. The body is paused first, so no chunk flows past
+ * before n8n starts reading. n8n reads by async iteration (filesystem mode, which works on a
+ * paused stream) or with its own 'data' listener (memory and database modes), which does not
+ * resume a stream paused on purpose: it is resumed when that listener arrives.
+ */
+function observeBody(
+	body: ResponseStream,
+	call: HttpCall,
+	format: (typeof FILE_FORMATS)[FileFormat] | undefined,
+	limit: number | undefined,
+	deadline: { atMs: number; totalMs: number } | undefined,
+): { readonly bytes: number } {
+	const magicLength = format?.magic.length ?? 0;
+	body.pause();
+	raiseReadBuffer(body, READ_BUFFER_BYTES);
+	const received = { bytes: 0 };
+	let head = Buffer.alloc(0);
+	body.on('data', (chunk: Buffer) => {
+		received.bytes += chunk.length;
+		if (format && head.length < magicLength) {
+			head = Buffer.concat([head, chunk.subarray(0, magicLength - head.length)]);
+			if (head.length >= magicLength && !head.equals(format.magic)) {
+				body.destroy(new PolicyFailure(`the file from ${call.service} is not a ${format.label} (it starts with ${JSON.stringify(head.toString('latin1'))})`));
+			}
+		}
+		if (limit !== undefined && received.bytes > limit) {
+			body.destroy(new PolicyFailure(`the file is larger than the Max File Size of ${formatBytes(limit)}`));
+		} else if (deadline && Date.now() > deadline.atMs) {
+			body.destroy(overdue(deadline));
+		}
+	});
+	body.on('newListener', (event: unknown) => {
+		if (event === 'data') body.resume();
+	});
+	return received;
 }
 
 /**

@@ -20,22 +20,30 @@ const PATTERNS: Array<[RegExp, string]> = [
 		/\b((?:x-)?(?:api[_-]?key|apikey|app[_-]?key|secret[_-]?key|secret|token|access[_-]?token|password|passwd|signature|sig|authorization|credential)s?)("?\s*[:=]\s*"?)([^\s"',;&}]+)/gi,
 		`$1$2${REDACTED}`,
 	],
-	// Prefixed keys as the services issue them (dgl_…, pdfsign_…, ak_…, sk_…) and long opaque tokens.
-	[/\b(?:dgl|pdfsign|ak|sk|pk|rk)_[A-Za-z0-9_-]{8,}/g, REDACTED],
+	// Keys with the usual access/secret/public/restricted prefixes (ak_…, sk_…), and long opaque tokens.
+	[/\b(?:ak|sk|pk|rk)_[A-Za-z0-9_-]{8,}/g, REDACTED],
 	[/\b(?=[A-Za-z0-9_]*\d)(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{32,}\b/g, REDACTED],
 ];
 
 /**
- * Masks `secrets` (exact values, e.g. the credential's own key) and credential-like text, drops
- * control characters and cuts the result to ERROR_DETAIL_LIMIT characters.
+ * Masks `secrets` (exact values, e.g. the credential's own key), keys starting with one of the
+ * service's `keyPrefixes` and credential-like text, drops control characters and cuts the
+ * result to ERROR_DETAIL_LIMIT characters.
  */
-export function redactDetail(text: string, secrets: readonly string[] = []): string {
+export function redactDetail(text: string, secrets: readonly string[] = [], keyPrefixes: readonly string[] = []): string {
 	let result = text;
 	for (const secret of secrets) {
 		if (secret.length >= 6) result = result.split(secret).join(REDACTED);
+	}
+	for (const prefix of keyPrefixes) {
+		result = result.replace(new RegExp(`\\b${escapeRegExp(prefix)}[A-Za-z0-9_-]{8,}`, 'g'), REDACTED);
 	}
 	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
 	result = result.replace(/[\p{Cc}]+/gu, ' ').trim();
 	const characters = Array.from(result);
 	return characters.length > ERROR_DETAIL_LIMIT ? `${characters.slice(0, ERROR_DETAIL_LIMIT).join('')}…` : result;
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -4,6 +4,10 @@
  * Time and randomness are injected so the loop is testable and free of timers (n8n Cloud
  * forbids setTimeout in community nodes; callers pass n8n-workflow's `sleep`).
  */
+import { headerValue } from '../values';
+import { parseRateLimitReset, parseRetryAfter } from './waitHeaders';
+
+export { parseRateLimitReset, parseRetryAfter };
 
 export interface RetryPolicy {
 	/** Including the first attempt. */
@@ -164,47 +168,6 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * Retry-After as delta-seconds ('120', fractions tolerated) or an HTTP-date relative to
- * nowMs. Returns milliseconds, 0 for a date in the past, undefined when absent or
- * unreadable. Very large values are returned as they are; withRetries bounds them by its budget.
- */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-	const text = value?.trim();
-	if (text === undefined || text === '') return undefined;
-	if (/^-?\d+(\.\d+)?$/.test(text)) return clampDelay(Number(text) * 1000);
-	// Date.parse accepts bare numbers as years; numbers were handled above, so require a letter.
-	if (!/[a-z]/i.test(text)) return undefined;
-	const dateMs = Date.parse(text);
-	return Number.isNaN(dateMs) ? undefined : clampDelay(dateMs - nowMs);
-}
-
-/**
- * PDF Gorilla's `x-ratelimit-reset`, documented only as "(ms)". A number above 1e12 can
- * only be an epoch in milliseconds (a delta would be 30 years); between 1e9 and 1e12 it is
- * taken as epoch seconds, the other common convention, since a delta of 11+ days is no
- * per-minute limit; anything smaller is a delta in milliseconds. ISO or HTTP dates are
- * accepted too, for the `resetAt` field of the error body.
- */
-export function parseRateLimitReset(value: string | undefined, nowMs: number): number | undefined {
-	const text = value?.trim();
-	if (text === undefined || text === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(text)) {
-		const number = Number(text);
-		if (number > 1e12) return clampDelay(number - nowMs);
-		if (number >= 1e9) return clampDelay(number * 1000 - nowMs);
-		return clampDelay(number);
-	}
-	if (!/[a-z]/i.test(text)) return undefined;
-	const dateMs = Date.parse(text);
-	return Number.isNaN(dateMs) ? undefined : clampDelay(dateMs - nowMs);
-}
-
-function clampDelay(ms: number): number {
-	if (!(ms > 0)) return 0;
-	return Math.min(Math.ceil(ms), Number.MAX_SAFE_INTEGER);
-}
-
-/**
  * Full-jitter exponential backoff: a random wait in [0, min(maxDelayMs, baseDelayMs *
  * 2^(attempt-1))], spreading clients that failed together. A server's Retry-After is a
  * floor (never retry earlier than asked) and is not capped by maxDelayMs; withRetries
@@ -279,10 +242,10 @@ function whyStop(
 
 /**
  * A ready-made `describe` for HTTP clients that throw axios-style errors: the kind from
- * classifyError and the wait from `Retry-After`, or on a 429 from `x-ratelimit-reset`
- * (PDF Gorilla). Headers are looked up case-insensitively along the cause chain.
+ * classifyError and the wait from `Retry-After`, or on a 429 from the service's rate-limit
+ * reset header, when it has one. Headers are looked up case-insensitively along the cause chain.
  */
-export function describeHttpFailure(error: unknown, nowMs: number): FailureDescription {
+export function describeHttpFailure(error: unknown, nowMs: number, rateLimitResetHeader?: string): FailureDescription {
 	const kind = classifyError(error);
 	if (kind === 'fatal') return { kind };
 	for (const link of causeChain(error)) {
@@ -291,20 +254,10 @@ export function describeHttpFailure(error: unknown, nowMs: number): FailureDescr
 		if (headers === undefined) continue;
 		const retryAfterMs =
 			parseRetryAfter(headerValue(headers, 'retry-after'), nowMs) ??
-			(statusOf(link) === 429
-				? parseRateLimitReset(headerValue(headers, 'x-ratelimit-reset'), nowMs)
+			(statusOf(link) === 429 && rateLimitResetHeader
+				? parseRateLimitReset(headerValue(headers, rateLimitResetHeader), nowMs)
 				: undefined);
 		if (retryAfterMs !== undefined) return { kind, retryAfterMs };
 	}
 	return { kind };
-}
-
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== name) continue;
-		if (typeof value === 'string') return value;
-		if (typeof value === 'number') return String(value);
-		if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-	}
-	return undefined;
 }

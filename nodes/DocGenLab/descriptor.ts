@@ -11,6 +11,7 @@ import { configuredBaseUrl } from '../../core/actions/policy';
 import { accountKey, recallConfirmation, rememberConfirmation, takeCall } from '../../core/delivery/confirmBudget';
 import { isSafeId } from '../../core/ids';
 import type { ConfirmationLimits, ConfirmationResult, RecognisedEvent, ServiceDescriptor } from '../../core/service';
+import { DOCGENLAB_API_FIELDS } from '../../credentials/DocGenLabApi.credentials';
 
 export const DOCGENLAB_API_BASE_URL = 'https://api.docgenlab.com/api/v1';
 
@@ -64,7 +65,7 @@ async function confirmWithDocumentsApi(this: IWebhookFunctions, event: Recognise
 	try {
 		const credentials = await this.getCredentials('docGenLabApi');
 		baseUrl = configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL);
-		account = accountKey(baseUrl, String(credentials.apiKey ?? ''));
+		account = accountKey(baseUrl, String(credentials[DOCGENLAB_API_FIELDS.apiKey] ?? ''));
 	} catch {
 		return { outcome: 'misconfigured', message: 'Confirm With API is on but no DocGenLab API credential is selected' };
 	}
@@ -118,6 +119,8 @@ export const docGenLab: ServiceDescriptor = {
 		// Not stated; "Return 200 Quickly" and retries after 1, 5, 15 min. We keep to 5 s like the others.
 		responseDeadlineSeconds: 5,
 		confirm: confirmWithDocumentsApi,
+		// A third of the 60 API calls a minute DocGenLab allows an organisation by default.
+		confirmCallsPerMinute: 20,
 		recognise({ payload }) {
 			const event = getString(payload, 'event');
 			if (!event) return { ok: false, message: 'event is missing' };
@@ -155,5 +158,7 @@ export const docGenLab: ServiceDescriptor = {
 	api: {
 		credentialType: 'docGenLabApi',
 		baseUrl: (credentials) => configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL),
+		// Keys look like dgl_live_… (API-NOTES).
+		keyPrefixes: ['dgl_'],
 	},
 };

@@ -9,10 +9,26 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery } from '../../core/delivery/pipeline';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
-import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
+import {
+	TRIGGER_WEBHOOKS,
+	activationMessage,
+	eventTriggerDescription,
+	triggerPanel,
+	triggerProperties,
+	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
+} from '../../core/description/trigger';
 import { docflo } from './descriptor';
+import { docfloSamples } from './samples';
+
+const SETUP: TriggerSetupTexts = {
+	productionSetup:
+		'In Docflo create (or edit) a webhook with the Production URL as its HTTPS endpoint, pick the platform event and set it to Active. Enter the Signing Secret and the Authorization option (Basic, Bearer token or API key) you chose there in this node\'s Docflo Webhook credential: deliveries that cannot be verified are refused with 401.',
+	testEvent:
+		'point a Docflo webhook (Active) at the Test URL and make its platform event happen, e.g. upload, process or approve a document',
+};
 
 export class DocfloTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +45,9 @@ export class DocfloTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'docfloWebhookApi', required: true, testedBy: 'docfloWebhookApiTest' }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: triggerPanel(docflo, SETUP),
+		activationMessage: activationMessage(docflo, SETUP),
+		eventTriggerDescription: eventTriggerDescription(docflo),
 		properties: triggerProperties(docflo, {
 			setupNotice:
 				'In Docflo create a webhook with this node\'s Production URL as the HTTPS endpoint and pick the platform event. Set a <b>Signing Secret</b> and/or an <b>Authorization</b> option there and enter the same in this node\'s credential: deliveries that cannot be verified are refused. Docflo sends one event per webhook; select it below or keep all.',
@@ -38,19 +57,14 @@ export class DocfloTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async docfloWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, {
-					secretField: 'signingSecret',
-					label: 'Signing Secret',
-					optional: true,
-					allowsIncomingAuth: true,
-				});
+				return checkWebhookCredential(credential, docflo.delivery, { label: 'Signing Secret', optional: true });
 			},
 		},
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(docflo);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, docflo);
+		return await handleTriggerRequest.call(this, docflo, docfloSamples);
 	}
 }

@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { getObject, getString } from '../../core/delivery/parse';
 import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
+import { DOCFLO_INCOMING_AUTH_FIELDS, DOCFLO_WEBHOOK_API_FIELDS } from '../../credentials/DocfloWebhookApi.credentials';
 
 export const DOCFLO_API_BASE_URL = 'https://api.docflo.ai';
 
@@ -33,9 +34,13 @@ export const docflo: ServiceDescriptor = {
 				// payload; try the exact bytes first and the compact re-serialisation only after.
 				compactJsonFallback: true,
 			},
-			{ kind: 'incomingAuth' },
+			{ kind: 'incomingAuth', fields: DOCFLO_INCOMING_AUTH_FIELDS },
 		],
-		credential: { type: 'docfloWebhookApi', secretField: 'signingSecret', previousSecretField: 'previousSigningSecret' },
+		credential: {
+			type: 'docfloWebhookApi',
+			secretField: DOCFLO_WEBHOOK_API_FIELDS.signingSecret,
+			previousSecretField: DOCFLO_WEBHOOK_API_FIELDS.previousSigningSecret,
+		},
 		// "Return a 2xx response within 30 seconds"
 		responseDeadlineSeconds: 30,
 		// `timestamp`: "when the event occurred" (signed when a signing secret is set). "Docflo may

@@ -6,9 +6,25 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery } from '../../core/delivery/pipeline';
-import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
+import {
+	TRIGGER_WEBHOOKS,
+	activationMessage,
+	eventTriggerDescription,
+	triggerPanel,
+	triggerProperties,
+	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
+} from '../../core/description/trigger';
 import { pdfGorilla } from './descriptor';
+import { pdfGorillaSamples } from './samples';
+
+const SETUP: TriggerSetupTexts = {
+	productionSetup:
+		'PDF Gorilla has no webhook settings page: pass the Production URL as webhookUrl and the Webhook Secret of this node\'s PDF Gorilla credential as webhookSecret with each POST /templates/{id}/generate-async call (the PDF Gorilla node\'s Generate (Async) operation does both). PDF Gorilla signs every delivery with that secret (x-pdfg-signature).',
+	testEvent:
+		'start an asynchronous generation with the Test URL as webhookUrl and your credential\'s Webhook Secret as webhookSecret',
+};
 
 export class PdfGorillaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,15 +41,18 @@ export class PdfGorillaTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfGorillaApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: triggerPanel(pdfGorilla, SETUP),
+		activationMessage: activationMessage(pdfGorilla, SETUP),
+		eventTriggerDescription: eventTriggerDescription(pdfGorilla),
 		properties: triggerProperties(pdfGorilla, {
 			setupNotice:
 				'Pass this node\'s Production URL as <b>webhookUrl</b> and your credential\'s Webhook Secret as <b>webhookSecret</b> when you call <b>POST /templates/{id}/generate-async</b> (the PDF Gorilla node\'s Generate (Async) operation does both). PDF Gorilla requires an https URL reachable from the internet.',
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(pdfGorilla);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, pdfGorilla);
+		return await handleTriggerRequest.call(this, pdfGorilla, pdfGorillaSamples);
 	}
 }

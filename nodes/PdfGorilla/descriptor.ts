@@ -8,6 +8,7 @@ import { getObject, getString } from '../../core/delivery/parse';
 import { configuredBaseUrl } from '../../core/actions/policy';
 import { isSafeId } from '../../core/ids';
 import type { ServiceDescriptor } from '../../core/service';
+import { PDF_GORILLA_API_FIELDS } from '../../credentials/PdfGorillaApi.credentials';
 
 export const PDF_GORILLA_API_BASE_URL = 'https://pdfgorilla.io/api/v1';
 
@@ -30,7 +31,11 @@ export const pdfGorilla: ServiceDescriptor = {
 				required: 'always',
 			},
 		],
-		credential: { type: 'pdfGorillaApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
+		credential: {
+			type: 'pdfGorillaApi',
+			secretField: PDF_GORILLA_API_FIELDS.webhookSecret,
+			previousSecretField: PDF_GORILLA_API_FIELDS.previousWebhookSecret,
+		},
 		// "Your handler should return 2xx within about 5 seconds"
 		responseDeadlineSeconds: 5,
 		// The signed body's `timestamp` (when the job ended). The docs give no retry schedule; an
@@ -67,5 +72,7 @@ export const pdfGorilla: ServiceDescriptor = {
 	api: {
 		credentialType: 'pdfGorillaApi',
 		baseUrl: (credentials) => configuredBaseUrl(credentials, PDF_GORILLA_API_BASE_URL),
+		// A 429 carries "x-ratelimit-reset (ms)" and no Retry-After (API-NOTES).
+		rateLimitResetHeader: 'x-ratelimit-reset',
 	},
 };

@@ -9,10 +9,26 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery } from '../../core/delivery/pipeline';
-import { testWebhookSecretCredential } from '../../core/description/credentialTests';
-import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
+import { checkWebhookCredential } from '../../core/delivery/webhookCredentialCheck';
+import {
+	TRIGGER_WEBHOOKS,
+	activationMessage,
+	eventTriggerDescription,
+	triggerPanel,
+	triggerProperties,
+	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
+} from '../../core/description/trigger';
 import { pdfSign } from './descriptor';
+import { pdfSignSamples } from './samples';
+
+const SETUP: TriggerSetupTexts = {
+	productionSetup:
+		'In PDF-Sign open Developer → Webhooks (paid plans), add the Production URL, choose the events and copy the generated secret into Webhook Secret of this node\'s PDF-Sign Webhook credential. PDF-Sign sends that secret in X-Webhook-Secret with every delivery; others are refused with 401.',
+	testEvent:
+		'add the Test URL as a webhook under Developer → Webhooks in PDF-Sign and generate a PDF, or send PDF-Sign\'s test delivery',
+};
 
 export class PdfSignTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +45,9 @@ export class PdfSignTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfSignWebhookApi', required: true, testedBy: 'pdfSignWebhookApiTest' }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: triggerPanel(pdfSign, SETUP),
+		activationMessage: activationMessage(pdfSign, SETUP),
+		eventTriggerDescription: eventTriggerDescription(pdfSign),
 		properties: triggerProperties(pdfSign, {
 			setupNotice:
 				'In PDF-Sign open <b>Developer → Webhooks</b> (paid plans), add this node\'s Production URL, choose the events and copy the generated secret into this node\'s credential. Every delivery must carry that secret in X-Webhook-Secret.',
@@ -38,14 +57,14 @@ export class PdfSignTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			async pdfSignWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testWebhookSecretCredential(credential, { secretField: 'webhookSecret', label: 'Webhook Secret' });
+				return checkWebhookCredential(credential, pdfSign.delivery, { label: 'Webhook Secret' });
 			},
 		},
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(pdfSign);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, pdfSign);
+		return await handleTriggerRequest.call(this, pdfSign, pdfSignSamples);
 	}
 }

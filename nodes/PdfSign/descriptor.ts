@@ -5,9 +5,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { getObject, getString, headerValue } from '../../core/delivery/parse';
+import { getObject, getString } from '../../core/delivery/parse';
+import { headerValue } from '../../core/values';
 import { configuredBaseUrl } from '../../core/actions/policy';
 import type { ServiceDescriptor } from '../../core/service';
+import { PDF_SIGN_WEBHOOK_API_FIELDS } from '../../credentials/PdfSignWebhookApi.credentials';
 
 export const PDF_SIGN_API_BASE_URL = 'https://api.pdf-sign.com/functions/v1';
 
@@ -15,6 +17,26 @@ const numberOrNull = (data: IDataObject | undefined, key: string): number | null
 	typeof data?.[key] === 'number' ? (data[key] as number) : null;
 
 const objectOrEmpty = (data: IDataObject | undefined, key: string): IDataObject => getObject(data, key) ?? {};
+
+/** A pdf.generated event's item, or what is wrong with it. */
+function generatedItem(event: string, timestamp: string | null, data: IDataObject | undefined): IDataObject | string {
+	const downloadUrl = getString(data, 'pdf_url');
+	if (!downloadUrl) return 'data.pdf_url is missing';
+	return {
+		event,
+		timestamp,
+		succeeded: true,
+		templateId: getString(data, 'template_id') ?? null,
+		downloadUrl,
+		storagePath: getString(data, 'storage_path') ?? null,
+		fileSize: numberOrNull(data, 'file_size'),
+		renderTimeMs: numberOrNull(data, 'render_time_ms'),
+		variables: objectOrEmpty(data, 'variables'),
+		createdAt: getString(data, 'created_at') ?? null,
+		errorCode: null,
+		errorMessage: null,
+	};
+}
 
 export const pdfSign: ServiceDescriptor = {
 	id: 'pdfSign',
@@ -31,7 +53,11 @@ export const pdfSign: ServiceDescriptor = {
 		// The body's ISO 8601 `timestamp` (documented in every event), else X-Webhook-Timestamp.
 		// Webhooks are "fire and forget" (no retries): an hour allows for delay and clock skew.
 		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp, or X-Webhook-Timestamp' },
-		credential: { type: 'pdfSignWebhookApi', secretField: 'webhookSecret', previousSecretField: 'previousWebhookSecret' },
+		credential: {
+			type: 'pdfSignWebhookApi',
+			secretField: PDF_SIGN_WEBHOOK_API_FIELDS.webhookSecret,
+			previousSecretField: PDF_SIGN_WEBHOOK_API_FIELDS.previousWebhookSecret,
+		},
 		// Not documented ("fire and forget"); we answer within the 5 s the other services ask for.
 		responseDeadlineSeconds: 5,
 		recognise({ payload, headers }) {
@@ -49,23 +75,10 @@ export const pdfSign: ServiceDescriptor = {
 			let identity: unknown[];
 			switch (event) {
 				case 'pdf.generated': {
-					const downloadUrl = getString(data, 'pdf_url');
-					if (!downloadUrl) return { ok: false, message: 'data.pdf_url is missing' };
-					item = {
-						event,
-						timestamp,
-						succeeded: true,
-						templateId: getString(data, 'template_id') ?? null,
-						downloadUrl,
-						storagePath: getString(data, 'storage_path') ?? null,
-						fileSize: numberOrNull(data, 'file_size'),
-						renderTimeMs: numberOrNull(data, 'render_time_ms'),
-						variables: objectOrEmpty(data, 'variables'),
-						createdAt: getString(data, 'created_at') ?? null,
-						errorCode: null,
-						errorMessage: null,
-					};
-					identity = [item.storagePath ?? downloadUrl];
+					const generated = generatedItem(event, timestamp, data);
+					if (typeof generated === 'string') return { ok: false, message: generated };
+					item = generated;
+					identity = [item.storagePath ?? item.downloadUrl];
 					break;
 				}
 				case 'pdf.failed':
@@ -106,5 +119,7 @@ export const pdfSign: ServiceDescriptor = {
 	api: {
 		credentialType: 'pdfSignApi',
 		baseUrl: (credentials) => configuredBaseUrl(credentials, PDF_SIGN_API_BASE_URL),
+		// Keys look like pdfsign_<uuid> (API-NOTES).
+		keyPrefixes: ['pdfsign_'],
 	},
 };

@@ -6,9 +6,25 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery } from '../../core/delivery/pipeline';
-import { TRIGGER_WEBHOOKS, WEBHOOKS_REGISTERED_BY_THE_USER, triggerProperties } from '../../core/description/trigger';
+import { handleTriggerRequest } from '../../core/delivery/sampleEvent';
+import {
+	TRIGGER_WEBHOOKS,
+	activationMessage,
+	eventTriggerDescription,
+	triggerPanel,
+	triggerProperties,
+	type TriggerSetupTexts,
+	webhooksRegisteredByTheUser,
+} from '../../core/description/trigger';
 import { reportFlow } from './descriptor';
+import { reportFlowSamples } from './samples';
+
+const SETUP: TriggerSetupTexts = {
+	productionSetup:
+		'In ReportFlow open Workspace settings → Developer, paste the Production URL into Webhook URL and click Update. ReportFlow does not sign its webhooks and needs no secret: keep the URL private and, if you know ReportFlow\'s sending addresses, list them under Options → IP Allowlist.',
+	testEvent:
+		'put the Test URL into Webhook URL under Workspace settings → Developer in ReportFlow and generate a PDF through the API (any /file/sync or /file/async endpoint); the workspace has one Webhook URL, so put the Production URL back afterwards',
+};
 
 export class ReportFlowTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,6 +40,9 @@ export class ReportFlowTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: triggerPanel(reportFlow, SETUP),
+		activationMessage: activationMessage(reportFlow, SETUP),
+		eventTriggerDescription: eventTriggerDescription(reportFlow),
 		properties: triggerProperties(reportFlow, {
 			setupNotice:
 				'In ReportFlow open <b>Workspace settings → Developer</b>, paste this node\'s Production URL into <b>Webhook URL</b> and click <b>Update</b>. ReportFlow does not sign its webhooks: keep the URL private and, if you know ReportFlow\'s sending addresses, add them under Options → IP Allowlist. ReportFlow only accepts public https URLs.',
@@ -40,9 +59,9 @@ export class ReportFlowTrigger implements INodeType {
 		}),
 	};
 
-	webhookMethods = WEBHOOKS_REGISTERED_BY_THE_USER;
+	webhookMethods = webhooksRegisteredByTheUser(reportFlow);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, reportFlow);
+		return await handleTriggerRequest.call(this, reportFlow, reportFlowSamples);
 	}
 }

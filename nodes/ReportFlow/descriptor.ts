@@ -7,7 +7,9 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { getArray, getString } from '../../core/delivery/parse';
 import { isSafeId } from '../../core/ids';
+import { isPlainObject } from '../../core/values';
 import type { RecognisedEvent, ServiceDescriptor } from '../../core/service';
+import { REPORT_FLOW_API_FIELDS as FIELDS } from '../../credentials/ReportFlowApi.credentials';
 
 /**
  * At most this many files per event: each becomes an item and a download, so an unbounded list
@@ -17,11 +19,11 @@ export const MAX_FILES_PER_EVENT = 100;
 
 /** The four API hosts the credential offers; see credentials/ReportFlowApi.credentials.ts. */
 export function reportFlowBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	switch (credentials.environment) {
+	switch (credentials[FIELDS.environment]) {
 		case 'custom':
-			return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+			return String(credentials[FIELDS.baseUrl] ?? '').replace(/\/+$/, '');
 		case 'workspace':
-			return `https://${encodeURIComponent(String(credentials.workspaceId ?? ''))}.re-port-flow.com/v1`;
+			return `https://${encodeURIComponent(String(credentials[FIELDS.workspaceId] ?? ''))}.re-port-flow.com/v1`;
 		case 'staging':
 			return 'https://api.stg.re-port-flow.com/v1';
 		default:
@@ -54,7 +56,7 @@ function readFiles(entries: unknown[]): ReportFlowFile[] | string {
 			fileId,
 			requestId,
 			fileName: getString(file, 'fileName') ?? null,
-			params: typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as IDataObject) : {},
+			params: isPlainObject(params) ? params : {},
 		});
 	}
 	return files;

@@ -9,6 +9,7 @@ import { httpRequest } from '../harness/http';
 import { N8nInstance } from '../harness/n8n';
 import { versionsUnderTest } from '../harness/versions';
 import { builtInWebhookNode, linearWorkflow, newWebhookId, triggerNode } from '../harness/workflows';
+import { actionTypes, credentialTypeNames } from '../registry';
 
 const secret = 'harness-test-secret-0123456789abcdef0123456789abcdef';
 const credential = { id: 'pdfgorillaHarness1', name: 'PDF Gorilla (harness)', type: 'pdfGorillaApi', data: { apiKey: 'pg_test_key', webhookSecret: secret, baseUrl: 'https://127.0.0.1:9/api/v1' } };
@@ -33,15 +34,15 @@ describe.each(versionsUnderTest())('harness on n8n %s', (version) => {
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail(120)}`);
 	});
 
-	test('all ten nodes and seven credentials appear in the editor, under the package name', async () => {
+	test('every registered node and credential appears in the editor, under the package name', async () => {
 		const nodes = (await httpRequest(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie: n8n.ownerCookie } })).json() as Array<{ name: string; displayName: string }>;
 		const ours = new Set(nodes.filter((n) => n.name.startsWith('n8n-nodes-pdf-webhooks.')).map((n) => n.name.replace('n8n-nodes-pdf-webhooks.', '')));
-		const actions = ['docGenLab', 'docflo', 'pdfGorilla', 'pdfSign', 'reportFlow'];
+		const actions = actionTypes();
 		// n8n adds an AI-agent tool variant of every action node (usableAsTool).
 		expect([...ours].sort()).toEqual([...actions, ...actions.map((a) => `${a}Tool`), ...actions.map((a) => `${a}Trigger`)].sort());
 		const credentials = (await httpRequest(`${n8n.baseUrl}/types/credentials.json`, { headers: { cookie: n8n.ownerCookie } })).json() as Array<{ name: string }>;
 		const names = credentials.map((c) => c.name);
-		for (const c of ['reportFlowApi', 'docGenLabApi', 'docfloApi', 'docfloWebhookApi', 'pdfGorillaApi', 'pdfSignApi', 'pdfSignWebhookApi']) expect(names).toContain(c);
+		for (const c of credentialTypeNames()) expect(names).toContain(c);
 	});
 
 	test('a signed delivery to our trigger produces exactly one execution with the parsed event', async () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { requiredCredentials } from '../registry';
 import type { WorkflowSpec } from './n8n';
 import { isV1, repoRoot, type N8nVersion } from './versions';
 
@@ -21,18 +22,12 @@ export interface ExampleNode {
 
 export type Example = WorkflowSpec & { nodes: ExampleNode[] };
 
-/** Credential types each node of the examples needs. */
-export const EXAMPLE_CREDENTIAL_TYPES: Record<string, string[]> = {
-	'n8n-nodes-base.emailSend': ['smtp'],
-	'n8n-nodes-base.postgres': ['postgres'],
-	'n8n-nodes-pdf-webhooks.pdfGorillaTrigger': ['pdfGorillaApi'],
-	'n8n-nodes-pdf-webhooks.pdfGorilla': ['pdfGorillaApi'],
-	'n8n-nodes-pdf-webhooks.reportFlow': ['reportFlowApi'],
-	'n8n-nodes-pdf-webhooks.docGenLab': ['docGenLabApi'],
-	'n8n-nodes-pdf-webhooks.pdfSign': ['pdfSignApi'],
-	'n8n-nodes-pdf-webhooks.pdfSignTrigger': ['pdfSignWebhookApi'],
-	'n8n-nodes-pdf-webhooks.docfloTrigger': ['docfloWebhookApi'],
-};
+/** Credential types a node of the examples needs: ours as their descriptions require them for its parameters. */
+function exampleCredentialTypes(node: ExampleNode): string[] {
+	if (node.type === 'n8n-nodes-base.emailSend') return ['smtp'];
+	if (node.type === 'n8n-nodes-base.postgres') return ['postgres'];
+	return requiredCredentials(node.type, node.parameters) ?? [];
+}
 
 /**
  * Examples that need a store only queue-mode setups have (their own PostgreSQL): tested by
@@ -57,7 +52,7 @@ export function prepareExample(
 	const workflow = loadExample(file);
 	let webhookId: string | undefined;
 	for (const node of workflow.nodes) {
-		const types = EXAMPLE_CREDENTIAL_TYPES[node.type] ?? [];
+		const types = exampleCredentialTypes(node);
 		if (types.length) node.credentials = Object.fromEntries(types.map((t) => [t, options.credentials[t]]));
 		// The fake services live on loopback: the one setting a real deployment does not need.
 		if (node.parameters.downloadOptions) {

@@ -345,7 +345,8 @@ export class N8nInstance {
 
 	/**
 	 * Waits until a production webhook answers as registered (n8n may register it a little
-	 * after readiness): a GET to a POST-only webhook then says "...not registered for GET...".
+	 * after readiness): our triggers answer a GET with 405 once registered (their sample-event
+	 * webhook); a POST-only webhook (n8n's own nodes) says "...not registered for GET..." instead.
 	 */
 	async waitForWebhook(url: string, timeoutMs = 30_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;

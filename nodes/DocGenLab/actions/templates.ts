@@ -1,7 +1,7 @@
 /** DocGenLab's templates, for Template → Get Many and the Template picker of Document → Generate. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../core/actions/json';
+import { isPlainObject } from '../../../core/values';
 import type { TemplateListEndpoint } from '../../../core/actions/locator';
 import { docGenLab } from '../descriptor';
 

@@ -1,7 +1,7 @@
 /** GET /docs/v1/document: the query from Get Many's fields, and paging through the answers. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../core/actions/json';
+import { isPlainObject } from '../../../core/values';
 import { readLimit } from '../../../core/actions/list';
 import { apiCall, type ServiceConnection } from '../../../core/actions/policy';
 import { requestJson } from '../../../core/fetch/transport';

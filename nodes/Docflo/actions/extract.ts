@@ -10,7 +10,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../core/actions/json';
+import { isPlainObject } from '../../../core/values';
 
 export interface ExtractOptions {
 	/** `flatten`: `InvoiceTotal.Amount`; `keep`: `InvoiceTotal: {Amount}`. */

@@ -5,7 +5,8 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { isPlainObject, parseJsonParameter } from '../../../core/actions/json';
+import { parseJsonParameter } from '../../../core/actions/json';
+import { isPlainObject } from '../../../core/values';
 
 /** One file of a generation request, as the API takes it (`content`, or an entry of `contents`). */
 export interface Content extends IDataObject {

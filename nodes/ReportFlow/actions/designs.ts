@@ -1,8 +1,8 @@
 /** ReportFlow's templates ("designs"), for Template → List, the latest version Generate uses and the Template ID picker. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../core/actions/json';
 import type { TemplateListEndpoint } from '../../../core/actions/locator';
+import { isPlainObject } from '../../../core/values';
 import { apiCall, type ServiceConnection } from '../../../core/actions/policy';
 import { requestJson } from '../../../core/fetch/transport';
 import { reportFlow } from '../descriptor';

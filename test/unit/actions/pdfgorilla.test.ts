@@ -88,6 +88,13 @@ describe('PDF Gorilla → Job → Download File', () => {
 		expect(again.hints).toEqual([expect.stringMatching(/Skipped job job-1/)]);
 	});
 
+	test('a trigger\'s sample event is refused with a clear error before any request', async () => {
+		const { error, requests } = await runActionError({ node, parameters, items: [{ ...event, sample: true }], credentials: CREDENTIALS });
+		expect(error.message).toMatch(/sample event, so there is no file to download/);
+		expect(error.description).toMatch(/real delivery/);
+		expect(requests).toHaveLength(0);
+	});
+
 	test('a failed download releases the claim, so the provider\'s retry is downloaded', async () => {
 		const processed = new ProcessedStore();
 		await runActionError({ node, parameters, items: [event], credentials: CREDENTIALS, responses: [{ status: 400 }], processed, workflowId: 'wf-gorilla-2' });

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { getArray, getObject, getString, headerValue, parseJsonObject, type ParsedBody } from '../../../core/delivery/parse';
+import { getArray, getObject, getString, parseJsonObject, type ParsedBody } from '../../../core/delivery/parse';
+import { headerValue } from '../../../core/values';
 import {
 	DOCFLO_DOCUMENT_PROCESSED,
 	PDF_GORILLA_COMPLETED,

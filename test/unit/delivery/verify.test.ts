@@ -7,8 +7,8 @@ import {
 	matchesSharedSecret,
 	safeEqual,
 	verifySignature,
-	type HmacScheme,
 } from '../../../core/delivery/verify';
+import type { HmacScheme } from '../../../core/service';
 import {
 	CURRENT_SECRET,
 	DOCFLO_DOCUMENT_PROCESSED,

@@ -426,14 +426,19 @@ describe('describeHttpFailure', () => {
 		expect(describeHttpFailure(error, NOW)).toEqual({ kind: 'retryable', retryAfterMs: 2_000 });
 	});
 
-	it("falls back to PDF Gorilla's x-ratelimit-reset on a 429", () => {
+	it("falls back to the service's rate-limit reset header on a 429", () => {
 		const error = errorWith({ response: { status: 429, headers: { 'x-ratelimit-reset': String(NOW + 4_000) } } });
-		expect(describeHttpFailure(error, NOW)).toEqual({ kind: 'retryable', retryAfterMs: 4_000 });
+		expect(describeHttpFailure(error, NOW, 'x-ratelimit-reset')).toEqual({ kind: 'retryable', retryAfterMs: 4_000 });
 	});
 
-	it('ignores x-ratelimit-reset on responses other than 429', () => {
-		const error = errorWith({ response: { status: 503, headers: { 'x-ratelimit-reset': String(NOW + 4_000) } } });
+	it('reads no rate-limit reset header the service does not name', () => {
+		const error = errorWith({ response: { status: 429, headers: { 'x-ratelimit-reset': String(NOW + 4_000) } } });
 		expect(describeHttpFailure(error, NOW)).toEqual({ kind: 'retryable' });
+	});
+
+	it('ignores the rate-limit reset header on responses other than 429', () => {
+		const error = errorWith({ response: { status: 503, headers: { 'x-ratelimit-reset': String(NOW + 4_000) } } });
+		expect(describeHttpFailure(error, NOW, 'x-ratelimit-reset')).toEqual({ kind: 'retryable' });
 	});
 
 	it('returns no wait for a fatal failure', () => {

@@ -6,10 +6,12 @@
 import { NodeApiError, NodeOperationError, sleep, type JsonObject } from 'n8n-workflow';
 
 import { requestJson, withResponse, type HttpCall, type OpenResponse } from '../../../core/fetch/transport';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
 import {
 	API_ORIGIN,
 	CDN_HOST,
 	createExecuteContext,
+	FAST_RETRY,
 	FILE_HOST,
 	httpCall,
 	N8N_REWORDED_CODES,
@@ -358,10 +360,16 @@ describe('retries', () => {
 		expect(sleepMock.mock.calls[0][0]).toBe(7_000);
 	});
 
-	it("waits for a 429's x-ratelimit-reset (ms) when there is no Retry-After", async () => {
-		const { promise } = await fetchFinal([{ status: 429, headers: { 'x-ratelimit-reset': '2500' } }, { status: 200 }]);
+	it("waits for a 429's rate-limit reset header (ms), as the descriptor names it, when there is no Retry-After", async () => {
+		const { promise } = await fetchFinal([{ status: 429, headers: { 'x-ratelimit-reset': '2500' } }, { status: 200 }], { conventions: pdfGorilla.api });
 		await promise;
 		expect(sleepMock.mock.calls[0][0]).toBe(2_500);
+	});
+
+	it('reads no rate-limit reset header when the service names none', async () => {
+		const { promise } = await fetchFinal([{ status: 429, headers: { 'x-ratelimit-reset': '2500' } }, { status: 200 }], { conventions: undefined });
+		await promise;
+		expect(sleepMock.mock.calls[0][0]).toBeLessThanOrEqual(FAST_RETRY.maxDelayMs);
 	});
 
 	it('gives up at once when Retry-After is beyond the time budget, and tells the wait', async () => {
@@ -481,6 +489,12 @@ describe('error wording', () => {
 		expect(text.message).toBe('PDF Gorilla answered HTTP 400: bad field "x"');
 		const html = await rejectionOf((await fetchFinal([{ status: 400, body: '<html><body><h1>400</h1></body></html>' }])).promise);
 		expect(html.message).toBe('PDF Gorilla answered HTTP 400');
+	});
+
+	it("masks a key with one of the service's prefixes (descriptor keyPrefixes) that the service echoes", async () => {
+		const body = json({ error: 'Invalid API key dgl_live_0123456789abcdef' }, 401);
+		const masked = await rejectionOf((await fetchFinal([body], { conventions: { keyPrefixes: ['dgl_'] } })).promise);
+		expect(masked.message).toBe('PDF Gorilla answered HTTP 401: Invalid API key [redacted]');
 	});
 
 	it('cuts a long explanation', async () => {

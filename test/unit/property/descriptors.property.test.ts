@@ -15,6 +15,7 @@ import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
 import { pdfSign } from '../../../nodes/PdfSign/descriptor';
 import { reportFlow } from '../../../nodes/ReportFlow/descriptor';
 import { anyString, isPlainJsonObject, jsonObjectArb, jsonValueArb, mutatedExampleValueArb, runs, viaJson, type Json } from './arbitraries';
+import { serviceIds } from '../../registry';
 
 /** Which fields a service reads: a leaf, a nested object, or an array of such objects. */
 type Shape = 'leaf' | { [key: string]: Shape } | [Shape];
@@ -162,6 +163,10 @@ function expectWellFormed(recognition: Recognition): void {
 	}
 	if (event.dedupeKey !== undefined) expect(typeof event.dedupeKey).toBe('string');
 }
+
+test('the cases cover every registered service', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(serviceIds());
+});
 
 describe.each(CASES)('property 7 — $name recognise()', (c) => {
 	test('never throws; ok results carry an event name and plain JSON items; dedupe key deterministic; payload untouched', () => {

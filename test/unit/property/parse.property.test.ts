@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 
-import { headerValue, parseJsonObject } from '../../../core/delivery/parse';
+import { parseJsonObject } from '../../../core/delivery/parse';
+import { headerValue } from '../../../core/values';
 import { anyString, bodyBytesArb, isPlainJsonObject, jsonObjectArb, jsonValueArb, oddCasing, runs } from './arbitraries';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);

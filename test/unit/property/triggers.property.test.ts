@@ -51,6 +51,8 @@ import {
 	utf16Unit,
 	viaJson,
 } from './arbitraries';
+import { SERVICES } from '../../../nodes/services';
+import { SERVICE_FILES, triggerTypes } from '../../registry';
 
 // ---------------------------------------------------------------------------------------------
 // Services under test: how each is configured and what proves a delivery genuine
@@ -616,6 +618,12 @@ function signedDelivery(setup: Setup, body: Buffer, header: string, pick: number
 	for (const [name, recipe] of Object.entries(setup.genuine)) headers[name] = recipe(body, pick);
 	return { setup, rawBody: body, headers: { ...headers, ...overrides }, keepCasing: false, ip: SENDERS[0], parameters: {}, senderExcluded: false };
 }
+
+test('the cases cover every registered trigger, and the signed ones every service that signs or sends a secret', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
+	const signing = SERVICE_FILES.filter((s) => SERVICES.find((e) => e.descriptor.id === s.id)!.descriptor.delivery.checks.some((check) => check.kind !== 'incomingAuth'));
+	expect(SIGNED.map((c) => c.name).sort()).toEqual(signing.map((s) => s.trigger.type).sort());
+});
 
 describe.each(SIGNED)('property 2 — $name: signed deliveries', (c) => {
 	test('a correctly signed JSON object is started, acknowledged or 400, never 401', async () => {

@@ -13,7 +13,8 @@ import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 
 import { checkIncomingAuth, type IncomingAuth } from '../../../core/delivery/incomingAuth';
-import { checkTimestamp, computeSignature, matchesSharedSecret, safeEqual, verifySignature, type HmacScheme } from '../../../core/delivery/verify';
+import { checkTimestamp, computeSignature, matchesSharedSecret, safeEqual, verifySignature } from '../../../core/delivery/verify';
+import type { HmacScheme } from '../../../core/service';
 import { anyString, isWellFormed, oddCasing, runs, secretArb, utf16Unit } from './arbitraries';
 
 /** `a` with the code unit at `at` replaced by `char` (unchanged when `a` is empty). */

@@ -6,9 +6,11 @@
 import fc from 'fast-check';
 
 import { resetConfirmationState } from '../../../core/delivery/confirmBudget';
-import { compactJson, MAX_BODY_BYTES } from '../../../core/delivery/pipeline';
+import { compactJson } from '../../../core/delivery/authenticity';
+import { MAX_BODY_BYTES } from '../../../core/delivery/requestChecks';
 import { sameJsonValue } from '../../../core/delivery/parse';
 import { redactDetail } from '../../../core/fetch/redact';
+import { docGenLab as docGenLabDescriptor } from '../../../nodes/DocGenLab/descriptor';
 import { isSafeId } from '../../../core/ids';
 import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
 import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
@@ -353,7 +355,7 @@ describe('class 7: rejection bodies and service error texts', () => {
 
 	test('service error texts are truncated and have keys, tokens and signed links masked', () => {
 		const text = `Invalid API key dgl_live_0123456789abcdef for https://storage.googleapis.com/b/x.pdf?X-Goog-Signature=abcdef123 Bearer eyJhbGciOiJIUzI1NiJ9.payload token=s3cr3t-value ${'x'.repeat(500)}`;
-		const redacted = redactDetail(text, ['my-own-api-key-123']);
+		const redacted = redactDetail(text, ['my-own-api-key-123'], docGenLabDescriptor.api.keyPrefixes);
 		expect(redacted).not.toMatch(/dgl_live|X-Goog-Signature|eyJhbGci|s3cr3t/);
 		expect(redacted.length).toBeLessThanOrEqual(301);
 		expect(redactDetail('Key my-own-api-key-123 refused', ['my-own-api-key-123'])).toBe('Key [redacted] refused');

@@ -25,6 +25,7 @@ import {
 	pdfSignRequest,
 	plainRequest,
 } from './vectors';
+import { triggerTypes } from '../../registry';
 
 interface TriggerCase {
 	name: string;
@@ -96,6 +97,10 @@ function init(c: TriggerCase, extra: Partial<ContextInit> & { ip?: string; optio
 		request: { ...c.genuine(), ip: ip ?? SENDER },
 	};
 }
+
+test('the cases cover every registered trigger', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
+});
 
 describe.each(CASES)('$name', (c) => {
 	atTimeOfVectors(c.at);

@@ -53,6 +53,10 @@ export interface ContextInit {
 	nodeId?: string | null;
 	/** The node's workflow static data; the triggers must leave it untouched. */
 	staticData?: IDataObject;
+	/** Which of the node's webhooks was called: the POST `default` (a delivery) or the GET `setup` (the sample event). */
+	webhookName?: 'default' | 'setup';
+	/** What getNodeWebhookUrl answers (the Test URL in manual mode). */
+	webhookUrl?: string;
 	/** helpers.httpRequestWithAuthentication; by default any call fails the test. */
 	httpRequestWithAuthentication?: jest.Mock;
 }
@@ -139,7 +143,7 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 
 	const rawBody = init.request?.rawBody;
 	const request = {
-		method: 'POST',
+		method: init.webhookName === 'setup' ? 'GET' : 'POST',
 		headers: lowerCaseHeaders(init.request?.headers ?? {}),
 		body: init.request && 'body' in init.request ? init.request.body : parsedBodyOf(rawBody),
 		ip: init.request?.ip ?? '203.0.113.10',
@@ -225,7 +229,8 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		getNode: () => node,
 		getWorkflow: () => ({ id: workflowId, name: `Workflow ${workflowId}`, active: true }),
 		getMode: () => init.mode ?? 'webhook',
-		getWebhookName: () => 'default',
+		getWebhookName: () => init.webhookName ?? 'default',
+		getNodeWebhookUrl: () => init.webhookUrl ?? 'https://n8n.example.com/webhook-test/0c1f5b7a/webhook',
 		getRequestObject: () => request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
 		getResponseObject: () => response as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
 		getHeaderData: () => request.headers as ReturnType<IWebhookFunctions['getHeaderData']>,

@@ -25,6 +25,9 @@ import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.n
 import type { ServiceDescriptor } from '../../../core/service';
 import { defaultParameters } from './context';
 import { CURRENT_SECRET } from './vectors';
+import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
+import { triggerTypes } from '../../registry';
 
 interface Case {
 	name: string;
@@ -63,6 +66,10 @@ function strings(value: unknown, path = ''): Array<[string, string]> {
 	return [];
 }
 
+test('the cases cover every registered trigger', () => {
+	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
+});
+
 describe.each(CASES)('$name description', (c) => {
 	const d = c.node.description;
 
@@ -85,7 +92,7 @@ describe.each(CASES)('$name description', (c) => {
 	});
 
 	test('one POST webhook whose expressions n8n 2.x resolves without its engine, each resolver matching its template', () => {
-		expect(d.webhooks).toHaveLength(1);
+		expect(d.webhooks!.filter((w) => w.httpMethod === 'POST')).toHaveLength(1);
 		const webhook = d.webhooks![0];
 		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
 		const resolvers = (webhook as unknown as Record<symbol, Record<string, { template: string; resolve: (p: Record<string, unknown>) => unknown }>>)[
@@ -105,13 +112,45 @@ describe.each(CASES)('$name description', (c) => {
 		expect(webhook.isFullPath).toBeFalsy();
 	});
 
+	test('a plain GET webhook on the same path beside it (the sample event), hidden from the URL list', () => {
+		const get = d.webhooks!.filter((w) => w.httpMethod === 'GET');
+		expect(get).toEqual([{ name: 'setup', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', responseData: '', ndvHideUrl: true }]);
+		expect(d.webhooks).toHaveLength(2);
+	});
+
+	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string) {
+		const warnings: string[] = [];
+		const context = mock<IHookFunctions>({
+			getMode: () => mode,
+			getNode: () => ({ name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getNodeWebhookUrl: () => url,
+			logger: mock<IHookFunctions['logger']>({ warn: (message: string) => void warnings.push(message) }),
+		});
+		return { context, warnings };
+	}
+
 	test('webhookMethods only report success (the URL is pasted in by the user)', async () => {
 		const hooks = c.node.webhookMethods?.default;
 		expect(hooks).toBeDefined();
-		const context = mock<IHookFunctions>();
+		const { context, warnings } = hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook');
 		await expect(hooks!.checkExists.call(context)).resolves.toBe(true);
 		await expect(hooks!.create.call(context)).resolves.toBe(true);
 		await expect(hooks!.delete.call(context)).resolves.toBe(true);
+		expect(warnings).toEqual([]);
+	});
+
+	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
+		// n8n asks checkExists on every activation and calls create only when it answers false.
+		const { context, warnings } = hookContext('trigger', 'http://localhost:5678/webhook/abc/webhook');
+		await expect(c.node.webhookMethods!.default!.checkExists.call(context)).resolves.toBe(true);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toContain(`${d.defaults.name}: ${c.service.displayName} cannot reach`);
+		expect(warnings[0]).toContain('localhost');
+		expect(warnings[0]).toContain('N8N_WEBHOOK_URL');
+		// Listening in the editor is not activation: nothing is logged there.
+		const listening = hookContext('manual', 'http://localhost:5678/webhook-test/abc/webhook');
+		await c.node.webhookMethods!.default!.checkExists.call(listening.context);
+		expect(listening.warnings).toEqual([]);
 	});
 
 	test('Events: a required multiOptions whose default is every non-test event, and no test event offered', () => {
@@ -196,17 +235,17 @@ describe('credential tests (methods.credentialTest)', () => {
 		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'pdfSignWebhookApiTest', 'pdfSignWebhookApi', data);
 
 		test('filled secret → OK', async () => {
-			expect(await test_({ webhookSecret: CURRENT_SECRET })).toEqual({ status: 'OK', message: expect.any(String) });
+			expect(await test_({ [PDF_SIGN_FIELDS.webhookSecret]: CURRENT_SECRET })).toEqual({ status: 'OK', message: expect.any(String) });
 		});
 		test('empty secret → Error', async () => {
-			expect((await test_({ webhookSecret: '' })).status).toBe('Error');
+			expect((await test_({ [PDF_SIGN_FIELDS.webhookSecret]: '' })).status).toBe('Error');
 			expect((await test_({})).status).toBe('Error');
 		});
 		test('secret with surrounding white space → Error', async () => {
-			expect((await test_({ webhookSecret: ` ${CURRENT_SECRET}` })).status).toBe('Error');
+			expect((await test_({ [PDF_SIGN_FIELDS.webhookSecret]: ` ${CURRENT_SECRET}` })).status).toBe('Error');
 		});
 		test('the message never contains the secret', async () => {
-			for (const data of [{ webhookSecret: CURRENT_SECRET }, { webhookSecret: ` ${CURRENT_SECRET} ` }]) {
+			for (const data of [{ [PDF_SIGN_FIELDS.webhookSecret]: CURRENT_SECRET }, { [PDF_SIGN_FIELDS.webhookSecret]: ` ${CURRENT_SECRET} ` }]) {
 				expect((await test_(data)).message).not.toContain(CURRENT_SECRET);
 			}
 		});
@@ -217,21 +256,21 @@ describe('credential tests (methods.credentialTest)', () => {
 		const test_ = (data: ICredentialDataDecryptedObject) => runTest(node, 'docfloWebhookApiTest', 'docfloWebhookApi', data);
 
 		test('filled signing secret → OK', async () => {
-			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'none' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_FIELDS.incomingAuthentication]: 'none' })).status).toBe('OK');
 		});
 		test('neither secret nor auth → Error (the trigger would refuse everything)', async () => {
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'none' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'none' })).status).toBe('Error');
 			expect((await test_({})).status).toBe('Error');
 		});
 		test('no secret but complete header auth → OK', async () => {
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: 'tok' })).status).toBe('OK');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: 'p' })).status).toBe('OK');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'x-api-key', headerApiKey: 'k' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'bearerToken', [DOCFLO_FIELDS.bearerToken]: 'tok' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'basicAuth', [DOCFLO_FIELDS.basicAuthUser]: 'u', [DOCFLO_FIELDS.basicAuthPassword]: 'p' })).status).toBe('OK');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'apiKeyHeader', [DOCFLO_FIELDS.headerName]: 'x-api-key', [DOCFLO_FIELDS.headerApiKey]: 'k' })).status).toBe('OK');
 		});
 		test('incomplete header auth → Error, even with a secret', async () => {
-			expect((await test_({ signingSecret: CURRENT_SECRET, incomingAuthentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: '' })).status).toBe('Error');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'bearerToken', bearerToken: '   ' })).status).toBe('Error');
-			expect((await test_({ signingSecret: '', incomingAuthentication: 'apiKeyHeader', headerName: 'bad header', headerApiKey: 'k' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_FIELDS.incomingAuthentication]: 'basicAuth', [DOCFLO_FIELDS.basicAuthUser]: 'u', [DOCFLO_FIELDS.basicAuthPassword]: '' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'bearerToken', [DOCFLO_FIELDS.bearerToken]: '   ' })).status).toBe('Error');
+			expect((await test_({ [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'apiKeyHeader', [DOCFLO_FIELDS.headerName]: 'bad header', [DOCFLO_FIELDS.headerApiKey]: 'k' })).status).toBe('Error');
 		});
 	});
 

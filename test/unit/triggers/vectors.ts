@@ -21,6 +21,10 @@ import {
 	hmacHex,
 } from '../delivery/providerVectors';
 import type { Headers, RequestInit } from './context';
+import { DOCFLO_WEBHOOK_API_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { DOCGENLAB_API_FIELDS } from '../../../credentials/DocGenLabApi.credentials';
+import { PDF_GORILLA_API_FIELDS } from '../../../credentials/PdfGorillaApi.credentials';
+import { PDF_SIGN_WEBHOOK_API_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
 
 export {
 	CURRENT_SECRET,
@@ -255,17 +259,17 @@ export const ALL_SECRETS = [CURRENT_SECRET, PREVIOUS_SECRET, UNRELATED_SECRET];
 // ---------------------------------------------------------------------------------------------
 
 export const GORILLA_CREDENTIALS = (data: ICredentialDataDecryptedObject = {}) => ({
-	pdfGorillaApi: { apiKey: 'pg_test_key', webhookSecret: CURRENT_SECRET, previousWebhookSecret: '', baseUrl: 'https://pdfgorilla.io/api/v1', ...data },
+	pdfGorillaApi: { [PDF_GORILLA_API_FIELDS.apiKey]: 'pg_test_key', [PDF_GORILLA_API_FIELDS.webhookSecret]: CURRENT_SECRET, [PDF_GORILLA_API_FIELDS.previousWebhookSecret]: '', [PDF_GORILLA_API_FIELDS.baseUrl]: 'https://pdfgorilla.io/api/v1', ...data },
 });
 
 export const DOCFLO_CREDENTIALS = (data: ICredentialDataDecryptedObject = {}) => ({
-	docfloWebhookApi: { signingSecret: CURRENT_SECRET, previousSigningSecret: '', incomingAuthentication: 'none', ...data },
+	docfloWebhookApi: { [DOCFLO_WEBHOOK_API_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_WEBHOOK_API_FIELDS.previousSigningSecret]: '', [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: 'none', ...data },
 });
 
 export const PDF_SIGN_CREDENTIALS = (data: ICredentialDataDecryptedObject = {}) => ({
-	pdfSignWebhookApi: { webhookSecret: CURRENT_SECRET, previousWebhookSecret: '', ...data },
+	pdfSignWebhookApi: { [PDF_SIGN_WEBHOOK_API_FIELDS.webhookSecret]: CURRENT_SECRET, [PDF_SIGN_WEBHOOK_API_FIELDS.previousWebhookSecret]: '', ...data },
 });
 
 export const DOCGENLAB_API_CREDENTIALS = (data: ICredentialDataDecryptedObject = {}) => ({
-	docGenLabApi: { apiKey: 'dgl_test_key', baseUrl: 'https://api.docgenlab.com/api/v1', ...data },
+	docGenLabApi: { [DOCGENLAB_API_FIELDS.apiKey]: 'dgl_test_key', [DOCGENLAB_API_FIELDS.baseUrl]: 'https://api.docgenlab.com/api/v1', ...data },
 });

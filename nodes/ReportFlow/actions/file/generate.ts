@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { isPlainObject } from '../../../../core/actions/json';
+import { isPlainObject } from '../../../../core/values';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall } from '../../../../core/actions/policy';
 import { downloadToBinary, fileNameFromDisposition } from '../../../../core/fetch/download';

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { safeId, settle } from '../../../../core/actions/execute';
-import { isPlainObject } from '../../../../core/actions/json';
+import { isPlainObject } from '../../../../core/values';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, type ServiceConnection } from '../../../../core/actions/policy';
 import { pollUntil, readPollSettings, waitProperties, type PollSettings } from '../../../../core/actions/poll';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem, requiredId } from '../../../../core/actions/execute';
-import { isPlainObject } from '../../../../core/actions/json';
+import { isPlainObject } from '../../../../core/values';
 import { apiCall, connect } from '../../../../core/actions/policy';
 import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { requestJson } from '../../../../core/fetch/transport';

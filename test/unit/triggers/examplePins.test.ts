@@ -1,0 +1,31 @@
+/**
+ * examples/ ship with pinned data on their trigger: exactly the sample event the trigger emits
+ * for the example's settings, so what a user tries before the first real event is what the
+ * trigger really outputs. PIN_EXAMPLES=1 rewrites the pins after a sample or an output changes.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { samplePinData, type PinData } from '../../harness/examplePins';
+import { EXAMPLES_DIR } from '../../harness/examples';
+
+const FILES = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'));
+
+describe.each(FILES)('%s', (file) => {
+	const path = join(EXAMPLES_DIR, file);
+
+	test('pins its trigger\'s sample event, and nothing else', () => {
+		const text = readFileSync(path, 'utf8');
+		const workflow = JSON.parse(text) as Parameters<typeof samplePinData>[0] & { pinData?: PinData };
+		const expected = samplePinData(workflow);
+		if (process.env.PIN_EXAMPLES === '1') {
+			workflow.pinData = expected;
+			writeFileSync(path, `${JSON.stringify(workflow, null, 2)}\n`);
+		}
+		expect(Object.keys(expected)).toHaveLength(1);
+		expect(workflow.pinData).toEqual(expected);
+		const [items] = Object.values(workflow.pinData!);
+		expect(items.length).toBeGreaterThan(0);
+		for (const item of items) expect(item.json.sample).toBe(true);
+	});
+});
