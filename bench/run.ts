@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
  * on stdout and bench/RESULTS.md. Knobs:
  *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
- *   BENCH_ONLY=verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe   a subset
+ *   BENCH_ONLY=verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait   a subset
  *   BENCH_DEDUPE_ROUNDS=9    alternating rounds of the deduplication microbenchmarks
  *   BENCH_E2E_DEDUPE_EVENTS=150  events per side and round of the end-to-end deduplication row
  *   BENCH_SIZES_MB=10,500    download sizes
@@ -22,6 +22,7 @@ import { benchDedupe } from './dedupe';
 import { benchConcurrentDownloads, benchDownloads } from './download';
 import { benchEndToEnd } from './e2e';
 import { benchEndToEndDedupe } from './e2e-dedupe';
+import { benchGenerateWait } from './generate-wait';
 import { fmt, log, type Row } from './lib';
 import { benchQueue } from './queue';
 import type { TargetName } from './targets';
@@ -73,7 +74,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe').split(','));
+	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait').split(','));
 	const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	const sections: Section[] = [];
@@ -123,6 +124,12 @@ async function main(): Promise<void> {
 			title: '4b. End to end: deduplication with the processed_data row empty vs full',
 			rows: await benchEndToEndDedupe(VERSION, { events, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }),
 		});
+	}
+
+	if (only.has('generate-wait')) {
+		log('generate and wait: callback → file in the execution, against the trigger workflow');
+		const runs = Number(process.env.BENCH_GENERATE_WAIT_RUNS ?? 15);
+		sections.push({ title: '4c. Generate and Wait: callback → file in the execution', rows: await benchGenerateWait(VERSION, { runs, label: 'default settings' }) });
 	}
 
 	const minutes = (Date.now() - started) / 60_000;

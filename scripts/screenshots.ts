@@ -4,7 +4,7 @@
  * email example with credentials pointing at the fake services, runs it once, and drives
  * Debian's Chromium with playwright-core (`apt-get install -y chromium`).
  *
- * Output: docs/screenshots/{workflow,trigger-panel,action-panel,execution}.png
+ * Output: docs/screenshots/{workflow,trigger-panel,action-panel,generate-and-wait-panel,execution}.png
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +51,12 @@ async function main(): Promise<void> {
 				node.parameters.downloadOptions = { skipAlreadyProcessed: true, allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${fake.port}` };
 			}
 		}
+		const waitExample = JSON.parse(readFileSync(join(repoRoot, 'examples', 'pdfgorilla-generate-wait-email.json'), 'utf8')) as typeof example;
+		for (const node of waitExample.nodes) {
+			if (node.type.includes('pdfGorilla')) node.credentials = { pdfGorillaApi: { id: pdfGorilla, name: 'PDF Gorilla account' } };
+			if (node.type === 'n8n-nodes-base.emailSend') node.credentials = { smtp: { id: smtpId, name: 'SMTP account' } };
+		}
+		const waitShownId = await n8n.createWorkflow(waitExample as never, false);
 		const workflowId = await n8n.createWorkflow(example as never);
 		const hook = example.nodes.find((n) => n.webhookId)!.webhookId!;
 		await n8n.waitForWebhook(n8n.webhookUrl(hook));
@@ -83,6 +89,14 @@ async function main(): Promise<void> {
 		await openNode(page, 'Download PDF');
 		await page.waitForTimeout(1200); // the panel animates in
 		await page.screenshot({ path: join(OUT, 'action-panel.png') });
+		await page.keyboard.press('Escape');
+
+		await page.goto(`${n8n.baseUrl}/workflow/${waitShownId}`, { waitUntil: 'networkidle' });
+		await dismissPopups(page);
+		await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+		await openNode(page, 'Generate invoice and wait');
+		await page.waitForTimeout(1200); // the panel animates in
+		await page.screenshot({ path: join(OUT, 'generate-and-wait-panel.png') });
 		await page.keyboard.press('Escape');
 
 		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}/executions/${execution.id}`, { waitUntil: 'networkidle' });

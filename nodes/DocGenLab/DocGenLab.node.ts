@@ -1,11 +1,21 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { LOCATOR_VERSION } from '../../core/actions/locator';
 import { downloadProperties } from '../../core/actions/properties';
-import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
+import { resourceProperties, routeExecute, routeWebhook, type ActionNodeShape } from '../../core/actions/router';
+import { WAIT_WEBHOOKS } from '../../core/actions/wait';
 import { document } from './actions/document';
 import * as download from './actions/document/download';
 import * as generate from './actions/document/generate';
+import * as generateAndWait from './actions/document/generateAndWait';
 import * as get from './actions/document/get';
 import { template } from './actions/template';
 import * as getAll from './actions/template/getAll';
@@ -31,6 +41,8 @@ export class DocGenLab implements INodeType {
 		// n8n reads a node's credential through its one description, so Download's "no credential"
 		// case is a parameter: with Fall Back to API off, the credential is hidden and never read.
 		credentials: [{ name: 'docGenLabApi', required: true, displayOptions: { hide: { apiFallback: [false] } } }],
+		// The resume webhook of Generate and Wait (nothing is registered with DocGenLab).
+		webhooks: WAIT_WEBHOOKS,
 		properties: [
 			...resourceProperties(SHAPE),
 			...get.properties,
@@ -39,6 +51,7 @@ export class DocGenLab implements INodeType {
 			...downloadProperties({ resource: ['document'], operation: ['download'] }),
 			...downloadProperties({ resource: ['document'], operation: ['generate'], waitForCompletion: [true], downloadResult: [true] }),
 			...getAll.properties,
+			...generateAndWait.properties,
 		],
 	};
 
@@ -46,5 +59,9 @@ export class DocGenLab implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeExecute(this, SHAPE);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await routeWebhook(this, SHAPE);
 	}
 }

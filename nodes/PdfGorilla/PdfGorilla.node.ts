@@ -1,10 +1,20 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
-import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
+import { resourceProperties, routeExecute, routeWebhook, type ActionNodeShape } from '../../core/actions/router';
+import { WAIT_WEBHOOKS } from '../../core/actions/wait';
 import { fileProperties, jobIdProperty, templateProperties } from './actions/fields';
 import { job } from './actions/job';
 import * as download from './actions/job/download';
 import { pdf } from './actions/pdf';
+import * as generateAndWait from './actions/pdf/generateAndWait';
 import * as generateAsync from './actions/pdf/generateAsync';
 
 const SHAPE: ActionNodeShape = { resources: [job, pdf], defaultResource: 'job' };
@@ -23,6 +33,8 @@ export class PdfGorilla implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfGorillaApi', required: true }],
+		// The resume webhook of Generate and Wait (nothing is registered with PDF Gorilla).
+		webhooks: WAIT_WEBHOOKS,
 		properties: [
 			...resourceProperties(SHAPE),
 			jobIdProperty,
@@ -30,10 +42,15 @@ export class PdfGorilla implements INodeType {
 			...templateProperties,
 			...generateAsync.properties,
 			...fileProperties,
+			...generateAndWait.properties,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeExecute(this, SHAPE);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await routeWebhook(this, SHAPE);
 	}
 }

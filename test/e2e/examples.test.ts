@@ -40,8 +40,8 @@ describe.each(versionsUnderTest())('example workflows on n8n %s', (version) => {
 		await credential('docfloWebhookApi', { signingSecret: SECRETS.docflo, incomingAuthentication: 'none' });
 
 		for (const file of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json') && !needsExternalStore(f))) {
-			const { workflow: example, webhookId } = prepareExample(file, { version, credentials: created, fakeHost: `localhost:${fake.port}` });
-			hooks[file] = n8n.webhookUrl(webhookId);
+			const { workflow: example, webhookPath } = prepareExample(file, { version, credentials: created, fakeHost: `localhost:${fake.port}` });
+			hooks[file] = `${n8n.baseUrl}/webhook/${webhookPath}`;
 			await n8n.createWorkflow(example);
 			await n8n.waitForWebhook(hooks[file]);
 		}
@@ -90,6 +90,20 @@ describe.each(versionsUnderTest())('example workflows on n8n %s', (version) => {
 		const alert = await mailTo('ops@example.com', /PDF Gorilla render failed: RENDER_TIMEOUT/);
 		expect(alert.parsed.attachments).toHaveLength(0);
 		expect(alert.parsed.text).toContain('PDF rendering timed out.');
+	});
+
+	test('PDF Gorilla Generate and Wait: the order\'s invoice is emailed to its customer, without a trigger workflow', async () => {
+		const { fake, n8n } = stack;
+		const res = await n8n.postWebhook(hooks['pdfgorilla-generate-wait-email.json'], JSON.stringify({ orderId: 'ORD-77', customer: 'Kim Buyer', email: 'kim@example.org' }), {
+			'content-type': 'application/json',
+		});
+		expect(res.status).toBe(200);
+		const mail = await mailTo('kim@example.org', /Your invoice for order ORD-77/);
+		expect(mail.parsed.text).toContain('Hello Kim Buyer');
+		const jobId = /Job (\S+)/.exec(mail.parsed.text ?? '')![1];
+		const job = fake.pdfgorilla.jobs.get(jobId)!;
+		expect(job.data).toEqual({ orderId: 'ORD-77', customer: 'Kim Buyer' });
+		expectPdfAttachment(mail, `${jobId}.pdf`, await fakeFile(fake.pdfgorilla.freshDownloadUrl(jobId)));
 	});
 
 	test('ReportFlow: each file goes to the address in its params; a missing file sends an alert', async () => {

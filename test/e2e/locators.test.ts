@@ -82,7 +82,7 @@ describe.each(versionsUnderTest())('Template pickers on n8n %s', (version) => {
 		expect(res.text).not.toContain('dgl_wrong_0000000000000000000000');
 	});
 
-	test('version 1.1 nodes saved with a template By ID and From List run', async () => {
+	test('version 1.1 nodes saved with a template From List or By ID run (Get Parameters, Generate, Generate and Wait)', async () => {
 		const flow = await startedFlow(stack.n8n, 'Pickers', [
 			{
 				name: 'Parameters',
@@ -98,10 +98,27 @@ describe.each(versionsUnderTest())('Template pickers on n8n %s', (version) => {
 				parameters: { resource: 'document', operation: 'generate', templateId: picked('template-contract', 'Contract'), inputJson: '{"customer": "ACME"}' },
 				credentials: credentials.docGenLab,
 			},
+			{
+				// No public URL here, so it polls (see generate-and-wait.test.ts for the callback).
+				name: 'Generate and Wait',
+				type: `${PACKAGE}.docGenLab`,
+				typeVersion: 1.1,
+				parameters: {
+					resource: 'document',
+					operation: 'generateAndWait',
+					templateId: { __rl: true, mode: 'id', value: 'template-xyz' },
+					inputJson: '{}',
+					downloadOptions: { allowPrivateNetwork: true },
+				},
+				credentials: credentials.docGenLab,
+			},
 		]);
 		const execution = await flow.run({});
 		expect(errorOf(execution)).toBeUndefined();
 		expect(JSON.stringify(jsonOf(execution, 'Parameters'))).toContain('customer');
 		expect(jsonOf(execution, 'Generate')).toEqual([expect.objectContaining({ template_id: 'template-contract' })]);
+		const [waited] = jsonOf(execution, 'Generate and Wait');
+		expect(waited).toMatchObject({ status: 'ready' });
+		expect(stack.fake.docgenlab.documents.get(String(waited.documentId))?.template_id).toBe('template-xyz');
 	});
 });

@@ -48,9 +48,10 @@ export function loadExample(file: string): Example {
 export function prepareExample(
 	file: string,
 	options: { version: N8nVersion; credentials: Record<string, { id: string; name: string }>; fakeHost: string },
-): { workflow: Example; webhookId: string } {
+): { workflow: Example; webhookId: string; webhookPath: string } {
 	const workflow = loadExample(file);
 	let webhookId: string | undefined;
+	let webhookPath: string | undefined;
 	for (const node of workflow.nodes) {
 		const types = exampleCredentialTypes(node);
 		if (types.length) node.credentials = Object.fromEntries(types.map((t) => [t, options.credentials[t]]));
@@ -65,7 +66,12 @@ export function prepareExample(
 			delete emailOptions.fileAttachments;
 		}
 		if (node.webhookId && node.type.endsWith('Trigger')) webhookId = node.webhookId;
+		// An example started by n8n's own Webhook node (no trigger of ours needed).
+		if (node.webhookId && node.type === 'n8n-nodes-base.webhook') {
+			webhookId = node.webhookId;
+			webhookPath = String(node.parameters.path);
+		}
 	}
 	if (!webhookId) throw new Error(`${file} has no trigger with a webhook id`);
-	return { workflow, webhookId };
+	return { workflow, webhookId, webhookPath: webhookPath ?? `${webhookId}/webhook` };
 }

@@ -174,8 +174,25 @@ export class WebhookDispatcher {
 	private pending = new Set<Promise<void>>();
 	private waiters: { filter: (d: WebhookDelivery) => boolean; resolve: (d: WebhookDelivery) => void }[] = [];
 	private closed = false;
+	/** Public origin → the local origin that really answers it, as a tunnel or reverse proxy would route it. */
+	private readonly tunnels = new Map<string, string>();
 
 	constructor(private readonly ca?: string) {}
+
+	/**
+	 * Routes deliveries for `publicOrigin` (e.g. https://n8n.example.com, what n8n's WEBHOOK_URL
+	 * says) to `localOrigin` (the n8n listening on loopback), as the tunnel in front of a
+	 * self-hosted n8n does. Deliveries keep the public URL in their record.
+	 */
+	addTunnel(publicOrigin: string, localOrigin: string): void {
+		this.tunnels.set(new URL(publicOrigin).origin, localOrigin.replace(/\/+$/, ''));
+	}
+
+	private routed(url: string): string {
+		const parsed = new URL(url);
+		const local = this.tunnels.get(parsed.origin);
+		return local ? `${local}${parsed.pathname}${parsed.search}` : url;
+	}
 
 	dispatch(
 		service: ServiceName,
@@ -202,7 +219,7 @@ export class WebhookDispatcher {
 					body: built.body,
 				};
 				try {
-					const res = await httpRequest(url, {
+					const res = await httpRequest(this.routed(url), {
 						method: built.method,
 						headers: built.headers,
 						body: built.body,

@@ -1,4 +1,5 @@
 /** What DocGenLab's document operations share: the document resource and its download endpoint. */
+import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiCall, type ServiceConnection } from '../../../core/actions/policy';
@@ -13,6 +14,7 @@ export interface DocGenLabDocument extends IDataObject {
 }
 
 export type FileType = 'pdf' | 'docx';
+export type OutputFormat = FileType | 'both';
 
 export const FINAL_STATES = ['ready', 'failed'];
 const DOCX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -40,4 +42,15 @@ export function fileOptions(fileType: FileType, settings: DownloadSettings): Dow
 	return fileType === 'pdf'
 		? { expectedFormat: 'pdf', maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName }
 		: { maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs, fileName: settings.fileName, fallbackMimeType: DOCX_MIME_TYPE };
+}
+
+/**
+ * The same for every attempt at this item in this run of the node (n8n's Retry On Fail
+ * included), different for other items, runs (loops), nodes and executions.
+ */
+export function derivedIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number): string {
+	const node = ctx.getNode();
+	const runIndex = ctx.evaluateExpression('{{ $runIndex }}', itemIndex) as number;
+	const parts = [ctx.getWorkflow().id ?? '', ctx.getExecutionId() ?? '', node.id ?? node.name, runIndex, itemIndex];
+	return `n8n-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40)}`;
 }

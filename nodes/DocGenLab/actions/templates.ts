@@ -1,8 +1,8 @@
-/** DocGenLab's templates, for Template → Get Many and the Template picker of Document → Generate. */
-import type { IDataObject } from 'n8n-workflow';
+/** DocGenLab's templates, for Template → Get Many and the Template picker of Document → Generate and Generate and Wait. */
+import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { isPlainObject } from '../../../core/values';
-import type { TemplateListEndpoint } from '../../../core/actions/locator';
+import { beforeLocators, templateLocator, type TemplateListEndpoint } from '../../../core/actions/locator';
 import { docGenLab } from '../descriptor';
 
 /** No paging: the whole list comes in one answer. */
@@ -38,3 +38,18 @@ export const templateList: TemplateListEndpoint = {
 			.filter((entry) => entry.id !== '');
 	},
 };
+
+/** The template parameter of Generate and Generate and Wait: a text field in version 1, the picker from 1.1. */
+export function templateIdProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	return [
+		beforeLocators({ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true, placeholder: 'e.g. template-xyz', displayOptions: { show } }),
+		templateLocator({
+			displayName: 'Template',
+			name: 'templateId',
+			searchListMethod: 'searchTemplates',
+			placeholder: 'e.g. template-xyz',
+			description: 'The template to render: pick it from your organisation\'s list, or enter its ID',
+			show,
+		}),
+	];
+}

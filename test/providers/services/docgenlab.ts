@@ -265,6 +265,18 @@ export class DocGenLabService implements ServiceModule {
 		return ctx.json(201, { id: doc.id, template_id: doc.template_id, status: doc.steps[0], created_at: doc.created_at });
 	}
 
+	/**
+	 * Ends a document now in its last step and sends its webhook, as rendering finishing would.
+	 * For tests that must first see n8n waiting. False when it had already ended.
+	 */
+	finishDocument(id: string): boolean {
+		const doc = this.documents.get(id);
+		if (!doc || doc.webhookSent) return false;
+		doc.steps = [doc.steps[doc.steps.length - 1]];
+		this.finish(doc);
+		return true;
+	}
+
 	/** Sends the final-state webhook once (org URL or the request's webhook_url). */
 	private finish(doc: DocGenLabDocument) {
 		if (doc.webhookSent) return;

@@ -145,6 +145,18 @@ export class PdfGorillaService implements ServiceModule {
 		return true;
 	}
 
+	/**
+	 * Ends a job that is not final yet with its queued outcome now and sends its webhook (after
+	 * webhookDelayMs), as the render finishing would. For tests that must first see n8n waiting.
+	 */
+	finishJob(jobId: string): boolean {
+		const job = this.jobs.get(jobId);
+		if (!job || !['queued', 'processing'].includes(job.status)) return false;
+		this.finalize(job);
+		this.scheduleWebhook(job);
+		return true;
+	}
+
 	/** A fresh short-lived download URL for a completed job. */
 	freshDownloadUrl(jobId: string, ttlMs = this.settings.downloadUrlTtlMs): string {
 		const t = token();

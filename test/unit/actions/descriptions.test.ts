@@ -88,26 +88,10 @@ describe('action node descriptions', () => {
 		const before = expected[key].properties;
 		const after = atVersion(description, 1.1).properties;
 		expect(after.map((p) => p.name)).toEqual(before.map((p) => p.name));
-		const index = before.findIndex((p) => p.name === name);
-		expect(after.filter((_p, i) => i !== index)).toStrictEqual(before.filter((_p, i) => i !== index));
-
-		const old = before[index];
-		const locator = after[index];
-		expect(locator).toMatchObject({
-			displayName: 'Template',
-			name,
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			required: true,
-			displayOptions: old.displayOptions,
-		});
-		const modes = locator.modes as IDataObject[];
-		expect(modes.map((m) => [m.name, m.displayName, m.type])).toEqual([
-			['list', 'From List', 'list'],
-			['id', 'By ID', 'string'],
-		]);
-		expect(modes[0].typeOptions).toEqual({ searchListMethod: method, searchable: true });
-		expect(modes[1].placeholder).toBe(old.placeholder);
+		const changed = before.flatMap((p, i) => (p.name === name ? [i] : []));
+		expect(changed.length).toBeGreaterThan(0);
+		expect(after.filter((_p, i) => !changed.includes(i))).toStrictEqual(before.filter((_p, i) => !changed.includes(i)));
+		for (const index of changed) expectPicker(before[index], after[index], name, method);
 	});
 
 	test.each(['docflo', 'pdfGorilla', 'pdfSign'])('%s has one version and no pickers', (key) => {
@@ -115,3 +99,22 @@ describe('action node descriptions', () => {
 		expect(described(key).properties.some((p) => p.type === 'resourceLocator')).toBe(false);
 	});
 });
+
+/** The picker that replaced a version 1 text field: same name, place and display rules, From List or By ID. */
+function expectPicker(old: IDataObject, locator: IDataObject, name: string, method: string): void {
+	expect(locator).toMatchObject({
+		displayName: 'Template',
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: old.displayOptions,
+	});
+	const modes = locator.modes as IDataObject[];
+	expect(modes.map((m) => [m.name, m.displayName, m.type])).toEqual([
+		['list', 'From List', 'list'],
+		['id', 'By ID', 'string'],
+	]);
+	expect(modes[0].typeOptions).toEqual({ searchListMethod: method, searchable: true });
+	expect(modes[1].placeholder).toBe(old.placeholder);
+}

@@ -1,9 +1,7 @@
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem, requiredString, safeId } from '../../../../core/actions/execute';
 import { parseJsonParameter } from '../../../../core/actions/json';
-import { beforeLocators, templateLocator } from '../../../../core/actions/locator';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { pollUntil, readPollSettings, waitProperties } from '../../../../core/actions/poll';
@@ -11,9 +9,8 @@ import { NO_DOWNLOAD_SETTINGS, readDownloadSettings, type DownloadSettings } fro
 import { downloadToBinary } from '../../../../core/fetch/download';
 import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
-import { FINAL_STATES, apiDownloadCall, fileOptions, getDocument, type DocGenLabDocument, type FileType } from '../documents';
-
-type OutputFormat = FileType | 'both';
+import { FINAL_STATES, apiDownloadCall, derivedIdempotencyKey, fileOptions, getDocument, type DocGenLabDocument, type FileType, type OutputFormat } from '../documents';
+import { templateIdProperties } from '../templates';
 
 export const option: INodePropertyOptions = {
 	name: 'Generate',
@@ -25,15 +22,7 @@ export const option: INodePropertyOptions = {
 const show = { resource: ['document'], operation: ['generate'] };
 
 export const properties: INodeProperties[] = [
-	beforeLocators({ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true, placeholder: 'e.g. template-xyz', displayOptions: { show } }),
-	templateLocator({
-		displayName: 'Template',
-		name: 'templateId',
-		searchListMethod: 'searchTemplates',
-		placeholder: 'e.g. template-xyz',
-		description: 'The template to render: pick it from your organisation\'s list, or enter its ID',
-		show,
-	}),
+	...templateIdProperties(show),
 	{
 		displayName: 'Input Data (JSON)',
 		name: 'inputJson',
@@ -142,15 +131,4 @@ async function downloadResult(
 	output.binary![field] = docx.binary;
 	output.json.downloadDocx = { fileName: docx.fileName, mimeType: docx.mimeType, bytes: docx.bytes, source: docx.sourceUrl, field };
 	return output;
-}
-
-/**
- * The same for every attempt at this item in this run of the node (n8n's Retry On Fail
- * included), different for other items, runs (loops), nodes and executions.
- */
-function derivedIdempotencyKey(ctx: IExecuteFunctions, itemIndex: number): string {
-	const node = ctx.getNode();
-	const runIndex = ctx.evaluateExpression('{{ $runIndex }}', itemIndex) as number;
-	const parts = [ctx.getWorkflow().id ?? '', ctx.getExecutionId() ?? '', node.id ?? node.name, runIndex, itemIndex];
-	return `n8n-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40)}`;
 }
