@@ -19,3 +19,10 @@ export function describeUnsafeId(label: string, value: unknown): string {
 	const shown = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
 	return `${label} ${shown} is not a valid ID: only letters, digits, "_", "-", "~" and single dots are allowed (no "..", "/", "%" or spaces)`;
 }
+
+/**
+ * SAFE_ID for n8n's parameter validation (n8n anchors it with ^…$): tokens joined by single
+ * dots. Without lookaheads, so the editor's regex engine and n8n's timed matcher both run it
+ * in linear time; the length limit is left to isSafeId, which every operation applies anyway.
+ */
+export const SAFE_ID_PATTERN = '[A-Za-z0-9_~-]+(?:\\.[A-Za-z0-9_~-]+)*';

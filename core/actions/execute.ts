@@ -39,10 +39,21 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-/** A text parameter, trimmed; '' when empty or not text (a number an expression gave counts as text). */
+/**
+ * A text parameter, trimmed; '' when empty or not text (a number an expression gave counts as
+ * text). A resource locator (`{ __rl: true, mode, value }`, the template pickers from node
+ * version 1.1) gives its value, so the string a version 1 node saved and a locator read alike.
+ * The value is taken here rather than with n8n's `extractValue` option, which throws for a
+ * parameter the node does not show; our locators have no mode that needs extracting.
+ */
 export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = isResourceLocatorValue(raw) ? raw.value : raw;
 	return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+}
+
+function isResourceLocatorValue(value: unknown): value is { __rl: true; value: unknown } {
+	return typeof value === 'object' && value !== null && (value as { __rl?: unknown }).__rl === true;
 }
 
 /** A required text parameter, trimmed; a clear error when an expression left it empty. */

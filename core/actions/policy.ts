@@ -2,7 +2,7 @@
  * Which hosts an action may fetch from and where its API key may go, from the service's
  * descriptor, the credential's base URL and the user's download options.
  */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../fetch/retry';
 import type { ApiAccess, HttpCall } from '../fetch/transport';
@@ -27,9 +27,9 @@ export interface ServiceConnection {
 	policy: UrlPolicy;
 }
 
-/** Reads the API credential once per item and derives the API origin and the URL policy. */
+/** Reads the API credential (once per item, or once per list search) and derives the API origin and the URL policy. */
 export async function connect(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	service: ServiceDescriptor,
 	settings: Pick<DownloadSettings, 'allowPrivateNetwork' | 'additionalAllowedHosts'>,
 ): Promise<ServiceConnection> {

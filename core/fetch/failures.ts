@@ -125,7 +125,7 @@ function adviceFor(status: number): string {
 }
 
 /** Maps whatever stopped the call onto NodeApiError / NodeOperationError, without secrets. */
-export function toNodeError(ctx: IExecuteFunctions, call: HttpCall, error: unknown, attempts: number): Error {
+export function toNodeError(ctx: Pick<IExecuteFunctions, 'getNode'>, call: HttpCall, error: unknown, attempts: number): Error {
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
 	// Our own node code may throw NodeOperationError; n8n's NodeApiError here is a network failure

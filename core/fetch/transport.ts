@@ -10,6 +10,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
 import { describeFailure, readErrorDetail, retryAfterOf, shortReason, toNodeError } from './failures';
@@ -24,9 +25,12 @@ export type { ApiAccess, HttpCall, OpenResponse, ResponseStream } from './http';
 
 const MAX_REDIRECTS = 5;
 
+/** Action runs, and the editor's list searches (resource locators), call the same way. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 /** Runs `read` on a successful response, retrying the whole exchange on transient failures. */
 export async function withResponse<T>(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	call: HttpCall,
 	read: (response: OpenResponse) => Promise<T>,
 ): Promise<T> {
@@ -60,7 +64,7 @@ export async function withResponse<T>(
 }
 
 /** The credential's string values (keys, secrets) of an authenticated call, to mask them in errors. */
-async function credentialValues(ctx: IExecuteFunctions, call: HttpCall): Promise<string[]> {
+async function credentialValues(ctx: RequestContext, call: HttpCall): Promise<string[]> {
 	if (!call.api?.credentialType) return [];
 	try {
 		const data = await ctx.getCredentials(call.api.credentialType);
@@ -79,7 +83,7 @@ interface Hop {
 }
 
 /** One exchange: policy checks, redirects by hand, and the response stream on a 2xx. */
-async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenResponse> {
+async function open(ctx: RequestContext, call: HttpCall): Promise<OpenResponse> {
 	const first = checkUrl(call.url, policyFor(call, call.url));
 	if (!first.ok) throw new PolicyFailure(first.reason);
 	let hop: Hop = { url: first.url, method: call.method, body: call.body, headers: call.headers ?? {} };
@@ -112,7 +116,7 @@ async function open(ctx: IExecuteFunctions, call: HttpCall): Promise<OpenRespons
 }
 
 /** One request, with the credential when it goes to the API; statuses and redirects are left to the caller. */
-async function send(ctx: IExecuteFunctions, call: HttpCall, hop: Hop, isFirst: boolean): Promise<Omit<OpenResponse, 'url'>> {
+async function send(ctx: RequestContext, call: HttpCall, hop: Hop, isFirst: boolean): Promise<Omit<OpenResponse, 'url'>> {
 	const options: IHttpRequestOptions = {
 		method: hop.method,
 		url: hop.url.toString(),
@@ -178,7 +182,7 @@ function policyFor(call: HttpCall, target: string | URL): UrlPolicy {
  * is the guard (the request line has then reached the address, but no credential has).
  * True when n8n's filter made the decision.
  */
-async function checkBeforeConnecting(ctx: IExecuteFunctions, url: URL, policy: UrlPolicy): Promise<boolean> {
+async function checkBeforeConnecting(ctx: RequestContext, url: URL, policy: UrlPolicy): Promise<boolean> {
 	if (policy.allowPrivateNetwork) return false;
 	const helpers = ctx.helpers as IExecuteFunctions['helpers'] & {
 		getSecureEgressFilter?: (mode: 'enforced') => { validateUrl(url: URL): Promise<{ ok: boolean; error?: Error }> };
@@ -204,7 +208,7 @@ function resolveLocation(location: string, base: URL): URL | undefined {
 const JSON_BODY_LIMIT = 10 * 1024 * 1024;
 
 /** An API call whose answer is JSON (bounded in size), parsed. */
-export async function requestJson<T = IDataObject>(ctx: IExecuteFunctions, call: HttpCall): Promise<{ status: number; headers: OpenResponse['headers']; body: T }> {
+export async function requestJson<T = IDataObject>(ctx: RequestContext, call: HttpCall): Promise<{ status: number; headers: OpenResponse['headers']; body: T }> {
 	return await withResponse(ctx, call, async (response) => {
 		const chunks: Buffer[] = [];
 		let size = 0;

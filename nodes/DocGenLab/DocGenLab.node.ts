@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { LOCATOR_VERSION } from '../../core/actions/locator';
 import { downloadProperties } from '../../core/actions/properties';
 import { resourceProperties, routeExecute, routeWebhook, type ActionNodeShape } from '../../core/actions/router';
 import { WAIT_WEBHOOKS } from '../../core/actions/wait';
@@ -18,6 +19,7 @@ import * as generateAndWait from './actions/document/generateAndWait';
 import * as get from './actions/document/get';
 import { template } from './actions/template';
 import * as getAll from './actions/template/getAll';
+import { searchTemplates } from './methods/listSearch';
 
 const SHAPE: ActionNodeShape = { resources: [document, template], defaultResource: 'document' };
 
@@ -27,7 +29,9 @@ export class DocGenLab implements INodeType {
 		name: 'docGenLab',
 		icon: { light: 'file:docgenlab.svg', dark: 'file:docgenlab.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the Template parameter is a picker (From List / By ID); version 1 nodes keep their text field.
+		version: [1, LOCATOR_VERSION],
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate documents from DocGenLab templates and download finished ones',
 		defaults: { name: 'DocGenLab' },
@@ -50,6 +54,8 @@ export class DocGenLab implements INodeType {
 			...generateAndWait.properties,
 		],
 	};
+
+	methods = { listSearch: { searchTemplates } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeExecute(this, SHAPE);

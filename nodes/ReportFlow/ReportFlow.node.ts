@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { LOCATOR_VERSION } from '../../core/actions/locator';
 import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
 import { contentProperties, fileProperties, requestIdProperty, templateProperties } from './actions/fields';
 import { file } from './actions/file';
@@ -7,6 +8,7 @@ import * as download from './actions/file/download';
 import * as downloadZip from './actions/file/downloadZip';
 import * as generateAsync from './actions/file/generateAsync';
 import { template } from './actions/template';
+import { searchDesigns } from './methods/listSearch';
 
 const SHAPE: ActionNodeShape = { resources: [file, template], defaultResource: 'file' };
 
@@ -16,7 +18,9 @@ export class ReportFlow implements INodeType {
 		name: 'reportFlow',
 		icon: { light: 'file:reportflow.svg', dark: 'file:reportflow.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the Template parameter is a picker (From List / By ID); version 1 nodes keep their text field.
+		version: [1, LOCATOR_VERSION],
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate PDFs from ReportFlow templates and download the files of finished requests',
 		defaults: { name: 'ReportFlow' },
@@ -35,6 +39,8 @@ export class ReportFlow implements INodeType {
 			...fileProperties,
 		],
 	};
+
+	methods = { listSearch: { searchDesigns } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeExecute(this, SHAPE);

@@ -1,6 +1,7 @@
 /** Parameters several ReportFlow operations share, each shown for all of them. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { beforeLocators, templateLocator } from '../../../core/actions/locator';
 import { downloadProperties } from '../../../core/actions/properties';
 
 /** File → Generate and Generate (Async). */
@@ -18,18 +19,28 @@ export const requestIdProperty: INodeProperties = {
 		'The generation request the files belong to (called uuid on ReportFlow\'s webhook page). The default reads it from a ReportFlow Trigger\'s or a Generate (Async) output.',
 };
 
+const TEMPLATE_OPERATIONS = { operation: ['generate', 'generateAsync', 'getParameters'] };
+
 /** File → Generate, Generate (Async) and Template → Get Parameters. */
 export const templateProperties: INodeProperties[] = [
-	{
+	beforeLocators({
 		displayName: 'Template ID',
 		name: 'designId',
 		type: 'string',
 		default: '',
 		required: true,
 		placeholder: 'e.g. design_123',
-		displayOptions: { show: { operation: ['generate', 'generateAsync', 'getParameters'] } },
+		displayOptions: { show: TEMPLATE_OPERATIONS },
 		description: 'The template (design) to use. Template → List shows the IDs of your workspace.',
-	},
+	}),
+	templateLocator({
+		displayName: 'Template',
+		name: 'designId',
+		searchListMethod: 'searchDesigns',
+		placeholder: 'e.g. design_123',
+		description: 'The template (design) to use: pick it from your workspace\'s list, or enter its ID',
+		show: TEMPLATE_OPERATIONS,
+	}),
 	{
 		displayName: 'Template Version',
 		name: 'version',

@@ -188,6 +188,20 @@ describe('requiredString', () => {
 		expect(ctx.getNodeParameter).toHaveBeenCalledWith('jobId', 0, '');
 	});
 
+	it.each([
+		['a version 1 text field', '  design_7 '],
+		['a locator "From List"', { __rl: true, mode: 'list', value: 'design_7', cachedResultName: 'Invoice' }],
+		['a locator "By ID"', { __rl: true, mode: 'id', value: ' design_7' }],
+	])('reads %s', (_shape, saved) => {
+		const ctx = createContext(items(1), { parameters: { designId: [saved] } });
+		expect(requiredString(ctx, 'designId', 'Template ID', 0)).toBe('design_7');
+	});
+
+	it('refuses a locator left empty', () => {
+		const ctx = createContext(items(1), { parameters: { designId: [{ __rl: true, mode: 'list', value: '' }] } });
+		expect(() => requiredString(ctx, 'designId', 'Template ID', 0)).toThrow('Template ID is empty');
+	});
+
 	it('turns a number (from an expression) into text', () => {
 		const ctx = createContext(items(1), { parameters: { jobId: [42] } });
 		expect(requiredString(ctx, 'jobId', 'Job ID', 0)).toBe('42');

@@ -14,7 +14,9 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
@@ -203,6 +205,24 @@ export async function runActionError(init: RunInit): Promise<{ error: Error & Re
 		nowSpy.mockRestore();
 	}
 	throw new Error('Expected the node to fail, but it succeeded');
+}
+
+/**
+ * Runs one of the node's `methods.listSearch` as the editor's "From List" does: the same
+ * mocked context (credential, scripted answers), seen as ILoadOptionsFunctions.
+ */
+export async function runListSearch(
+	init: Pick<RunInit, 'node' | 'credentials' | 'responses'> & { method: string; filter?: string },
+): Promise<{ result?: INodeListSearchResult; error?: Error & Record<string, unknown>; requests: RecordedRequest[]; credentialTypesRead: string[] }> {
+	const { fake, ctx, credentialTypesRead } = contextFor({ ...init, parameters: {} });
+	const search = init.node.methods?.listSearch?.[init.method];
+	if (!search) throw new Error(`The node has no listSearch method ${init.method}`);
+	try {
+		const result = await search.call(ctx as unknown as ILoadOptionsFunctions, init.filter);
+		return { result, requests: fake.requests, credentialTypesRead };
+	} catch (error) {
+		return { error: error as Error & Record<string, unknown>, requests: fake.requests, credentialTypesRead };
+	}
 }
 
 export const json = (body: unknown, status = 200): Scripted => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -10,6 +10,7 @@ import { downloadToBinary } from '../../../../core/fetch/download';
 import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
 import { FINAL_STATES, apiDownloadCall, derivedIdempotencyKey, fileOptions, getDocument, type DocGenLabDocument, type FileType, type OutputFormat } from '../documents';
+import { templateIdProperties } from '../templates';
 
 export const option: INodePropertyOptions = {
 	name: 'Generate',
@@ -21,7 +22,7 @@ export const option: INodePropertyOptions = {
 const show = { resource: ['document'], operation: ['generate'] };
 
 export const properties: INodeProperties[] = [
-	{ displayName: 'Template ID', name: 'templateId', type: 'string', default: '', required: true, placeholder: 'e.g. template-xyz', displayOptions: { show } },
+	...templateIdProperties(show),
 	{
 		displayName: 'Input Data (JSON)',
 		name: 'inputJson',

@@ -50,6 +50,7 @@ import {
 	type OutputFormat,
 } from '../documents';
 import { docGenLab } from '../../descriptor';
+import { templateIdProperties } from '../templates';
 
 const SHOW = { resource: ['document'], operation: ['generateAndWait'] };
 const FINAL_STATES = ['ready', 'failed'];
@@ -62,15 +63,7 @@ export const option: INodePropertyOptions = {
 };
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Template ID',
-		name: 'templateId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. template-xyz',
-		displayOptions: { show: SHOW },
-	},
+	...templateIdProperties(SHOW),
 	{
 		displayName: 'Input Data (JSON)',
 		name: 'inputJson',

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../core/actions/execute';
 import { limitProperties, readLimit } from '../../../../core/actions/list';
@@ -6,6 +6,7 @@ import { apiCall, connect } from '../../../../core/actions/policy';
 import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
+import { TEMPLATES_PATH, templatesOf } from '../templates';
 
 export const option: INodePropertyOptions = { name: 'Get Many', value: 'getAll', action: 'Get many templates', description: 'List the organisation\'s templates' };
 
@@ -15,21 +16,8 @@ export const properties: INodeProperties[] = limitProperties({ resource: ['templ
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await forEachItem(this, async (itemIndex) => {
 		const connection = await connect(this, docGenLab, NO_DOWNLOAD_SETTINGS);
-		const { body } = await requestJson<unknown>(this, apiCall(connection, { method: 'GET', path: '/templates/' }, itemIndex));
-		const limited = listOf(body).slice(0, readLimit(this, itemIndex));
+		const { body } = await requestJson<unknown>(this, apiCall(connection, { method: 'GET', path: TEMPLATES_PATH }, itemIndex));
+		const limited = templatesOf(body).slice(0, readLimit(this, itemIndex));
 		return limited.map((template) => ({ json: template, pairedItem: { item: itemIndex } }));
 	});
-}
-
-/** GET /templates/ answers an array; an object wrapping one is accepted too. */
-function listOf(body: unknown): IDataObject[] {
-	if (Array.isArray(body)) return body as IDataObject[];
-	if (body && typeof body === 'object') {
-		for (const key of ['templates', 'items', 'data']) {
-			const value = (body as IDataObject)[key];
-			if (Array.isArray(value)) return value as IDataObject[];
-		}
-		return [body as IDataObject];
-	}
-	return [];
 }
