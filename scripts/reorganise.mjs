@@ -166,6 +166,12 @@ if (!rootManifest.workspaces) {
 	writeFileSync(rootManifestPath, `${JSON.stringify(newRoot, null, 2)}\n`);
 	git('add', rootManifestPath, `${PKG}/package.json`);
 	say(`split package.json into ${PKG}/package.json and the workspace root`);
+} else {
+	// Already split: a merge may have brought package fields back into the root manifest.
+	const strays = ['n8n', 'files', 'peerDependencies', 'keywords', 'main'].filter((key) => key in rootManifest);
+	if (strays.length) check(`package.json (workspace root) holds ${strays.join(', ')}; they belong in ${PKG}/package.json`);
+	const stray = Object.keys(rootManifest.scripts ?? {}).filter((name) => ['prepack', 'prepublishOnly'].includes(name));
+	if (stray.length) check(`package.json (workspace root) has ${stray.join(', ')}; the package's scripts live in ${PKG}/package.json`);
 }
 
 // ── 3. Relative paths ────────────────────────────────────────────────────────────────────
