@@ -338,16 +338,56 @@ if (existsSync('test/harness/variant.ts')) {
 	);
 }
 
-// Docs: `core/ids.ts`-style mentions of the moved folders, and links into them.
+// Docs: `core/ids.ts`-style mentions of the moved folders and links into them get the package
+// path; a layout listing (a code block whose lines start with the moved folders) gets the
+// package folder as a heading line with those entries indented under it.
 const MENTION = new RegExp(`(^|[\\s\`(\\[])(${MOVED_DIRS.join('|')})/`, 'gm');
+const LAYOUT_LINE = new RegExp(`^(${MOVED_DIRS.join('|')})/`, 'm');
+const LAYOUT_HEADING = `${PKG}/  the published package: package.json (its n8n section), tsconfig, n8n's eslint config`;
+
+function relayout(block) {
+	const lines = block.split('\n');
+	const shaped = /^(\s*)(\S+)( {2,})(\S.*)$/;
+	const entries = lines.map((line) => {
+		const m = shaped.exec(line);
+		if (!m) return { line };
+		const moved = LAYOUT_LINE.test(m[2]);
+		return { indent: moved ? `  ${m[1]}` : m[1], path: m[2], text: m[4], moved };
+	});
+	const column = Math.max(...entries.filter((e) => e.path).map((e) => e.indent.length + e.path.length + 2));
+	const out = [];
+	let headed = false;
+	for (const e of entries) {
+		if (e.moved && !headed) {
+			out.push(LAYOUT_HEADING);
+			headed = true;
+		}
+		out.push(e.path ? `${e.indent}${e.path}`.padEnd(column) + e.text : e.line);
+	}
+	return out.join('\n');
+}
+
 for (const file of tracked) {
 	// The changelog describes the past; it keeps the paths of its time.
 	if (!file.endsWith('.md') || file === 'CHANGELOG.md' || file.startsWith(`${PKG}/`) || !existsSync(file)) continue;
 	let count = 0;
-	const out = read(file).replace(MENTION, (_, lead, dir) => {
-		count++;
-		return `${lead}${PKG}/${dir}/`;
-	});
+	const mention = (text) =>
+		text.replace(MENTION, (_, lead, dir) => {
+			count++;
+			return `${lead}${PKG}/${dir}/`;
+		});
+	const out = read(file)
+		.split(/(```[^\n]*\n[\s\S]*?```)/)
+		.map((part) => {
+			if (!part.startsWith('```')) return mention(part);
+			if (part.includes(LAYOUT_HEADING)) return part; // already laid out
+			if (LAYOUT_LINE.test(part.split('\n').slice(1).join('\n'))) {
+				count++;
+				return relayout(part);
+			}
+			return mention(part);
+		})
+		.join('');
 	if (count && writeIfChanged(file, out)) say(`${file}: ${count} mention${count === 1 ? '' : 's'} of the moved folders rewritten`);
 }
 
