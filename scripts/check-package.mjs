@@ -7,12 +7,14 @@
 //     the published package and cannot run here);
 //  4. `npm audit` of the production dependency tree is clean.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The publishable package (an npm workspace). */
+const root = join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let failed = false;
 const fail = (message) => {
@@ -31,7 +33,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'check-package-'));
 try {
 	const built = run('npm', ['run', 'build', '--silent']);
 	if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}\n${built.stderr}`);
-	// --ignore-scripts: the build above is prepack's job; its log would otherwise precede the JSON.
+	// --ignore-scripts: prepack would build again and its log would precede the JSON; its other
+	// step, copying the repository's README and LICENSE in, is done here.
+	for (const file of ['README.md', 'LICENSE']) copyFileSync(join(repoRoot, file), join(root, file));
 	const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, '--loglevel=error']);
 	if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
 	const [info] = JSON.parse(packed.stdout);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { repoRoot } from './versions';
+import { packageRoot, repoRoot } from './versions';
 
 // Per run, so a second run packing at the same time cannot delete this run's tarball.
 export const packDir = join(repoRoot, '.cache', 'pack', process.env.E2E_RUN_ID ?? String(process.pid));
@@ -12,7 +12,7 @@ export function packPackage(): string {
 	rmSync(packDir, { recursive: true, force: true });
 	mkdirSync(packDir, { recursive: true });
 	const res = spawnSync('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], {
-		cwd: repoRoot,
+		cwd: packageRoot,
 		encoding: 'utf8',
 		env: { ...process.env, npm_config_update_notifier: 'false' },
 	});

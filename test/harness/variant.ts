@@ -11,7 +11,9 @@ import { repoRoot } from './versions';
 
 const SAMPLE_DIR = join(repoRoot, 'test', 'sample-service');
 /** What a build and `npm pack` read; node_modules is linked, not copied. */
-const SOURCES = ['package.json', 'tsconfig.json', 'gulpfile.js', 'README.md', 'LICENSE', 'nodes', 'credentials', 'core', 'scripts/sync-package.ts'];
+const SOURCES = ['package.json', 'README.md', 'LICENSE', 'packages/n8n-nodes-pdf-webhooks', 'scripts/sync-package.ts'];
+/** The variant's own package folder, laid out as in the repository. */
+const PACKAGE_DIR = ['packages', 'n8n-nodes-pdf-webhooks'] as const;
 
 function run(command: string, args: string[], cwd: string): void {
 	const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -34,19 +36,19 @@ export function packSampleVariant(): string {
 	const dir = join(repoRoot, '.cache', 'variant', process.env.E2E_RUN_ID ?? String(process.pid));
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(join(dir, 'scripts'), { recursive: true });
-	for (const source of SOURCES) cpSync(join(repoRoot, source), join(dir, source), { recursive: true });
+	for (const source of SOURCES) cpSync(join(repoRoot, source), join(dir, source), { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
 	symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-	rmSync(join(dir, 'dist'), { recursive: true, force: true });
+	rmSync(join(dir, ...PACKAGE_DIR, 'dist'), { recursive: true, force: true });
 
 	// The two steps the README names: the folder, and its lines in the registry.
-	cpSync(join(SAMPLE_DIR, 'SampleDocs'), join(dir, 'nodes', 'SampleDocs'), { recursive: true });
-	const registryPath = join(dir, 'nodes', 'services.ts');
+	cpSync(join(SAMPLE_DIR, 'SampleDocs'), join(dir, ...PACKAGE_DIR, 'nodes', 'SampleDocs'), { recursive: true });
+	const registryPath = join(dir, ...PACKAGE_DIR, 'nodes', 'services.ts');
 	writeFileSync(registryPath, withSampleRegistryLines(readFileSync(registryPath, 'utf8'), readFileSync(join(SAMPLE_DIR, 'registry-lines.txt'), 'utf8')));
 	run('npx', ['tsx', 'scripts/sync-package.ts'], dir);
 
 	const packDir = join(dir, 'pack');
 	mkdirSync(packDir);
-	run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], dir);
+	run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], join(dir, ...PACKAGE_DIR));
 	const [tarball] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
 	if (!tarball) throw new Error(`npm pack left no tarball in ${packDir}`);
 	return join(packDir, tarball);

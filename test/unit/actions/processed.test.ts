@@ -5,7 +5,7 @@
 import { mock } from 'jest-mock-extended';
 import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
-import { claimOnce, onceFor, PERSISTED_EVENTS, releaseClaim, STALE_LOCK_MS, type Claim } from '../../../core/actions/processed';
+import { claimOnce, onceFor, PERSISTED_EVENTS, releaseClaim, STALE_LOCK_MS, type Claim } from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed';
 
 /** A claim written to the database, as for items answered Immediately. */
 const claim = (key: string): Claim => ({ key, persist: true, retryOfFailedDelivery: false });
@@ -265,7 +265,7 @@ describe('claims under concurrency (the race n8n has on its own)', () => {
 		const processes = [1, 2, 3].map(() => {
 			let claimInProcess!: typeof claimOnce;
 			jest.isolateModules(() => {
-				claimInProcess = (jest.requireActual('../../../core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
+				claimInProcess = (jest.requireActual('../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
 			});
 			return { claim: claimInProcess, ctx: () => createContext({ table }).ctx };
 		});

@@ -21,7 +21,7 @@ import {
 	waitNonceOf,
 	whyPoll,
 	withWaitNonce,
-} from '../../../core/actions/wait';
+} from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/wait';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn(async () => await Promise.resolve()) }));
 

@@ -7,8 +7,8 @@ import {
 	matchesSharedSecret,
 	safeEqual,
 	verifySignature,
-} from '../../../core/delivery/verify';
-import type { HmacScheme } from '../../../core/service';
+} from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/verify';
+import type { HmacScheme } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
 import {
 	CURRENT_SECRET,
 	DOCFLO_DOCUMENT_PROCESSED,
