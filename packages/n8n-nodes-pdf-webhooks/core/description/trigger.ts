@@ -90,11 +90,44 @@ export interface TriggerPropertyOptions {
 }
 
 export function triggerProperties(service: ServiceDescriptor, extra: TriggerPropertyOptions): INodeProperties[] {
-	const delivery = service.delivery;
-	const regularEvents = delivery.events.filter((e) => !e.isTest).sort((a, b) => a.name.localeCompare(b.name));
-	const hasTestEvents = delivery.events.some((e) => e.isTest);
+	const regularEvents = service.delivery.events.filter((e) => !e.isTest).sort((a, b) => a.name.localeCompare(b.name));
+	const options = [...commonOptions(service), ...serviceOptions(service)].sort((a, b) => a.displayName.localeCompare(b.displayName));
 
-	const options: INodeProperties[] = [
+	return [
+		{
+			displayName: extra.setupNotice,
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			// Not "Events": n8n's node creator turns a trigger property with that display name into
+			// one "On <event>" entry per option, each narrowing the filter to that single event. Under
+			// this name it offers one "On new <service> event" entry that keeps the default (all).
+			displayName: 'Event Types',
+			name: 'events',
+			type: 'multiOptions',
+			required: true,
+			default: regularEvents.map((e) => e.value),
+			description: 'The events that start the workflow. Others are acknowledged and ignored.',
+			options: regularEvents.map((e) => ({ name: e.name, value: e.value, description: e.description })),
+		},
+		...(extra.extraProperties ?? []),
+		responseModeProperty(service),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options,
+		},
+	];
+}
+
+/** The options every trigger has. */
+function commonOptions(service: ServiceDescriptor): INodeProperties[] {
+	return [
 		{
 			displayName: 'Deduplicate Retries',
 			name: 'deduplicate',
@@ -127,7 +160,13 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 				'Whether to add the delivery\'s HTTP headers to each item under "headers". Signatures, secrets, Authorization, cookies, API keys and anything named like a secret are replaced by [redacted].',
 		},
 	];
-	if (hasTestEvents) {
+}
+
+/** The options that follow from what the service offers: test events, timestamps, an API to confirm with. */
+function serviceOptions(service: ServiceDescriptor): INodeProperties[] {
+	const delivery = service.delivery;
+	const options: INodeProperties[] = [];
+	if (delivery.events.some((e) => e.isTest)) {
 		options.push({
 			displayName: 'Accept Test Events in Production',
 			name: 'acceptTestEventsInProduction',
@@ -163,38 +202,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 			description: `At most this many ${service.displayName} API calls a minute for Confirm With API; beyond it deliveries get 503 and the service retries them later. Keeps a flood of forged events from using up the API rate limit your other calls need.`,
 		});
 	}
-	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
-
-	return [
-		{
-			displayName: extra.setupNotice,
-			name: 'setupNotice',
-			type: 'notice',
-			default: '',
-		},
-		{
-			// Not "Events": n8n's node creator turns a trigger property with that display name into
-			// one "On <event>" entry per option, each narrowing the filter to that single event. Under
-			// this name it offers one "On new <service> event" entry that keeps the default (all).
-			displayName: 'Event Types',
-			name: 'events',
-			type: 'multiOptions',
-			required: true,
-			default: regularEvents.map((e) => e.value),
-			description: 'The events that start the workflow. Others are acknowledged and ignored.',
-			options: regularEvents.map((e) => ({ name: e.name, value: e.value, description: e.description })),
-		},
-		...(extra.extraProperties ?? []),
-		responseModeProperty(service),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options,
-		},
-	];
+	return options;
 }
 
 /** n8n's own `responseMode` parameter, limited to the two modes a delivery can use. */
