@@ -44,17 +44,17 @@ describe('unreachableReason', () => {
 	});
 
 	test.each([
-		['http://n8n.example.com/webhook-waiting/1', 'not https'],
-		['https://localhost:5678/webhook-waiting/1', 'not public'],
-		['https://app.localhost/webhook-waiting/1', 'not public'],
-		['https://n8n.local/webhook-waiting/1', 'not public'],
-		['https://n8n.corp.internal/webhook-waiting/1', 'not public'],
-		['https://127.0.0.1:5678/webhook-waiting/1', 'private or loopback'],
-		['https://10.1.2.3/webhook-waiting/1', 'private or loopback'],
-		['https://192.168.0.10/webhook-waiting/1', 'private or loopback'],
-		['https://[::1]/webhook-waiting/1', 'private or loopback'],
-		['https://n8n/webhook-waiting/1', 'only resolves inside your network'],
-		['not a url', 'no valid resume URL'],
+		['http://n8n.example.com/webhook-waiting/1', 'uses http'],
+		['https://localhost:5678/webhook-waiting/1', 'is this machine'],
+		['https://app.localhost/webhook-waiting/1', 'is this machine'],
+		['https://n8n.local/webhook-waiting/1', 'local network name'],
+		['https://n8n.corp.internal/webhook-waiting/1', 'local network name'],
+		['https://127.0.0.1:5678/webhook-waiting/1', 'loopback or private network address'],
+		['https://10.1.2.3/webhook-waiting/1', 'loopback or private network address'],
+		['https://192.168.0.10/webhook-waiting/1', 'loopback or private network address'],
+		['https://[::1]/webhook-waiting/1', 'loopback or private network address'],
+		['https://n8n/webhook-waiting/1', 'local network name'],
+		['not a url', 'not a valid URL'],
 	])('%s is not (%s)', (url, why) => {
 		expect(unreachableReason(url)).toContain(why);
 	});
@@ -201,6 +201,6 @@ describe('whyPoll', () => {
 		expect(whyPoll(context(1, `${NODE.type}Tool`, PUBLIC))).toContain('tool');
 	});
 	test('n8n on loopback: poll', () => {
-		expect(whyPoll(context(1, NODE.type, 'http://127.0.0.1:5678/webhook-waiting/5'))).toContain('not https');
+		expect(whyPoll(context(1, NODE.type, 'http://127.0.0.1:5678/webhook-waiting/5'))).toContain('loopback or private network address');
 	});
 });

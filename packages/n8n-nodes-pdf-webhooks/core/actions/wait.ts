@@ -30,7 +30,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isPrivateAddress } from '../fetch/urlPolicy';
+import { whyUnreachableFromInternet } from '../delivery/reachability';
 
 /** The query parameter that carries a wait's nonce on the callback URL the service gets. */
 export const WAIT_NONCE_PARAMETER = 'n8nWaitNonce';
@@ -91,27 +91,14 @@ export function resumeUrlOf(ctx: IExecuteFunctions): string {
 	return String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 }
 
-const NON_PUBLIC_SUFFIXES = ['.localhost', '.local', '.internal', '.lan', '.home.arpa', '.intranet', '.corp'];
-
 /**
  * Why a service could not call this URL back, or undefined when it looks public. The services
  * accept public https URLs only ("Must use https://", "no localhost"), so anything else makes
  * the operation poll instead of sending a URL the service would refuse.
  */
 export function unreachableReason(rawUrl: string): string | undefined {
-	let url: URL;
-	try {
-		url = new URL(rawUrl);
-	} catch {
-		return 'n8n has no valid resume URL';
-	}
-	if (url.protocol !== 'https:') return 'n8n\'s URL is not https';
-	const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
-	if (host === 'localhost' || NON_PUBLIC_SUFFIXES.some((suffix) => host.endsWith(suffix))) return `n8n's URL is on ${host}, which is not public`;
-	const isIpLiteral = /^[0-9.]+$/.test(host) || host.includes(':');
-	if (isIpLiteral && isPrivateAddress(host)) return `n8n's URL is on ${host}, a private or loopback address`;
-	if (!isIpLiteral && !host.includes('.')) return `n8n's URL is on ${host}, a name that only resolves inside your network`;
-	return undefined;
+	const why = whyUnreachableFromInternet(rawUrl);
+	return why && `n8n's resume URL cannot be called from the internet: ${why}`;
 }
 
 /**
