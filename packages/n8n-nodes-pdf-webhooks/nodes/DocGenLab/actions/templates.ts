@@ -53,3 +53,33 @@ export function templateIdProperties(show: NonNullable<IDisplayOptions['show']>)
 		}),
 	];
 }
+
+/** What a generation needs: the template, its input data and the output format. */
+export function generationProperties(show: NonNullable<IDisplayOptions['show']>, outputFormatDescription?: string): INodeProperties[] {
+	const outputFormat: INodeProperties = {
+		displayName: 'Output Format',
+		name: 'outputFormat',
+		type: 'options',
+		options: [
+			{ name: 'Both', value: 'both', description: 'A PDF and a Word document' },
+			{ name: 'PDF', value: 'pdf' },
+			{ name: 'Word (DOCX)', value: 'docx' },
+		],
+		default: 'pdf',
+		displayOptions: { show },
+	};
+	if (outputFormatDescription) outputFormat.description = outputFormatDescription;
+	return [
+		...templateIdProperties(show),
+		{
+			displayName: 'Input Data (JSON)',
+			name: 'inputJson',
+			type: 'json',
+			default: '{}',
+			required: true,
+			displayOptions: { show },
+			description: 'The values the template fills in (sent as input_json)',
+		},
+		outputFormat,
+	];
+}

@@ -10,7 +10,7 @@ import { downloadToBinary } from '../../../../core/fetch/download';
 import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
 import { FINAL_STATES, apiDownloadCall, derivedIdempotencyKey, fileOptions, getDocument, type DocGenLabDocument, type FileType, type OutputFormat } from '../documents';
-import { templateIdProperties } from '../templates';
+import { generationProperties } from '../templates';
 
 export const option: INodePropertyOptions = {
 	name: 'Generate',
@@ -22,28 +22,7 @@ export const option: INodePropertyOptions = {
 const show = { resource: ['document'], operation: ['generate'] };
 
 export const properties: INodeProperties[] = [
-	...templateIdProperties(show),
-	{
-		displayName: 'Input Data (JSON)',
-		name: 'inputJson',
-		type: 'json',
-		default: '{}',
-		required: true,
-		displayOptions: { show },
-		description: 'The values the template fills in (sent as input_json)',
-	},
-	{
-		displayName: 'Output Format',
-		name: 'outputFormat',
-		type: 'options',
-		options: [
-			{ name: 'Both', value: 'both', description: 'A PDF and a Word document' },
-			{ name: 'PDF', value: 'pdf' },
-			{ name: 'Word (DOCX)', value: 'docx' },
-		],
-		default: 'pdf',
-		displayOptions: { show },
-	},
+	...generationProperties(show),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -50,7 +50,7 @@ import {
 	type OutputFormat,
 } from '../documents';
 import { docGenLab } from '../../descriptor';
-import { templateIdProperties } from '../templates';
+import { generationProperties } from '../templates';
 
 const SHOW = { resource: ['document'], operation: ['generateAndWait'] };
 const FINAL_STATES = ['ready', 'failed'];
@@ -63,29 +63,7 @@ export const option: INodePropertyOptions = {
 };
 
 export const properties: INodeProperties[] = [
-	...templateIdProperties(SHOW),
-	{
-		displayName: 'Input Data (JSON)',
-		name: 'inputJson',
-		type: 'json',
-		default: '{}',
-		required: true,
-		displayOptions: { show: SHOW },
-		description: 'The values the template fills in (sent as input_json)',
-	},
-	{
-		displayName: 'Output Format',
-		name: 'outputFormat',
-		type: 'options',
-		options: [
-			{ name: 'Both', value: 'both', description: 'A PDF and a Word document' },
-			{ name: 'PDF', value: 'pdf' },
-			{ name: 'Word (DOCX)', value: 'docx' },
-		],
-		default: 'pdf',
-		displayOptions: { show: SHOW },
-		description: 'With Both, the Word file goes into a second field named like the first plus "_docx"',
-	},
+	...generationProperties(SHOW, 'With Both, the Word file goes into a second field named like the first plus "_docx"'),
 	...waitProperties(SHOW, 'DocGenLab'),
 	...downloadProperties(SHOW),
 ];
