@@ -38,6 +38,8 @@ describe('DocGenLab fake', () => {
 
 	test('create → queued → rendering → ready (time based), download, webhook with a signed URL', async () => {
 		const receiver = await startWebhookReceiver();
+		// Steps long enough that the first look after creating always finds the document unfinished.
+		fake.docgenlab.settings.stepMs = 400;
 		try {
 			const r = await postJson(
 				ca,
@@ -51,7 +53,8 @@ describe('DocGenLab fake', () => {
 			const notReady = await call(ca, `${base()}/documents/${doc.id}/download?format=pdf`, { headers: key() });
 			expect(notReady.status).toBe(409);
 			const seen = new Set<string>();
-			for (let i = 0; i < 50; i++) {
+			// Until ready, however slow a loaded machine makes each request (each step lasts stepMs).
+			for (const giveUp = Date.now() + 15_000; Date.now() < giveUp; ) {
 				const s = await call(ca, `${base()}/documents/${doc.id}`, { headers: key() });
 				const status = (s.json as { status: string }).status;
 				seen.add(status);
