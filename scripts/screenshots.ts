@@ -4,7 +4,8 @@
  * email example with credentials pointing at the fake services, runs it once, and drives
  * Debian's Chromium with playwright-core (`apt-get install -y chromium`).
  *
- * Output: docs/screenshots/{workflow,trigger-panel,action-panel,generate-and-wait-panel,execution}.png
+ * Output: docs/screenshots/{workflow,trigger-panel,action-panel,generate-and-wait-panel,execution}.png, and
+ * <example>-trigger.png: each service's trigger panel in its email example, for its README section.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { ensurePacked } from '../bench/lib';
+import { prepareExample, type ExampleNode } from '../test/harness/examples';
 import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
@@ -99,6 +101,19 @@ async function main(): Promise<void> {
 		await page.screenshot({ path: join(OUT, 'generate-and-wait-panel.png') });
 		await page.keyboard.press('Escape');
 
+		for (const shot of await importServiceExamples(n8n, fake, smtpId)) {
+			await page.goto(`${n8n.baseUrl}/workflow/${shot.workflowId}`, { waitUntil: 'networkidle' });
+			await dismissPopups(page);
+			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+			await openNode(page, shot.trigger);
+			await page.waitForTimeout(1200); // the panel animates in
+			await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs', { exact: true }).click();
+			await page.locator('[data-test-id="ndv"] [data-test-id="radio-button-production"]').click();
+			await page.waitForTimeout(500);
+			await page.screenshot({ path: join(OUT, shot.file) });
+			await page.keyboard.press('Escape');
+		}
+
 		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}/executions/${execution.id}`, { waitUntil: 'networkidle' });
 		await page.waitForTimeout(3000);
 		// The checklist opens late on this page.
@@ -111,6 +126,25 @@ async function main(): Promise<void> {
 		await fake.close();
 		await smtp.close();
 	}
+}
+
+/** The other services' email examples, inactive, with credentials selected as a user would: one trigger panel each. */
+async function importServiceExamples(n8n: N8nInstance, fake: Awaited<ReturnType<typeof startFakeProviders>>, smtpId: string) {
+	const api = (service: 'reportflow' | 'docgenlab' | 'pdfsign') => `${fake.origin}${new URL(fake.baseUrl(service)).pathname}`;
+	const credentials: Record<string, { id: string; name: string }> = { smtp: { id: smtpId, name: 'SMTP account' } };
+	const create = async (type: string, name: string, data: Record<string, unknown>) => (credentials[type] = { id: await n8n.createCredential({ name, type, data }), name });
+	await create('reportFlowApi', 'ReportFlow account', { environment: 'custom', baseUrl: api('reportflow'), apiKey: fake.credentials.reportflow.appKey });
+	await create('docGenLabApi', 'DocGenLab account', { apiKey: fake.credentials.docgenlab.apiKey, baseUrl: api('docgenlab') });
+	await create('pdfSignApi', 'PDF-Sign account', { apiKey: fake.credentials.pdfsign.apiKey, baseUrl: api('pdfsign') });
+	await create('pdfSignWebhookApi', 'PDF-Sign webhook', { webhookSecret: 'whsec_screenshots' });
+	await create('docfloWebhookApi', 'Docflo webhook', { signingSecret: 'screenshots-docflo-secret', incomingAuthentication: 'none' });
+	const shots: Array<{ file: string; trigger: string; workflowId: string }> = [];
+	for (const file of ['reportflow-email-pdf.json', 'docgenlab-email-pdf.json', 'docflo-email-fields.json', 'pdfsign-email-pdf.json']) {
+		const { workflow } = prepareExample(file, { version: '2.41.1', credentials, fakeHost: `localhost:${fake.port}` });
+		const trigger = (workflow.nodes as ExampleNode[]).find((node) => node.type.endsWith('Trigger'))!.name;
+		shots.push({ file: file.replace(/-email-.*\.json$/, '-trigger.png'), trigger, workflowId: await n8n.createWorkflow(workflow as never, false) });
+	}
+	return shots;
 }
 
 /** First-run tours, checklists and banners hide the canvas. */
