@@ -15,7 +15,10 @@ export interface DownloadSettings {
 	outputSkippedItems: boolean;
 }
 
-/** Not unlimited by default: a forged or broken link could otherwise fill the binary data store. */
+/**
+ * Not unlimited by default: a forged or broken link could otherwise fill the binary data store.
+ * 100 MB is five times the largest render a service documents (20 MB).
+ */
 export const DEFAULT_MAX_FILE_SIZE_MB = 100;
 /** 10 minutes: a 100 MB file at a slow 200 KB/s; the 500 MB benchmark takes about 10 s. */
 export const DEFAULT_TOTAL_TIMEOUT_SECONDS = 600;
@@ -52,7 +55,7 @@ const DOWNLOAD_OPTIONS: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: DEFAULT_MAX_FILE_SIZE_MB,
-		description: `Refuse larger files (default ${DEFAULT_MAX_FILE_SIZE_MB} MB, 5 times the 20 MB PDF Gorilla renders at most). 0 means no limit.`,
+		description: `Refuse larger files (default ${DEFAULT_MAX_FILE_SIZE_MB} MB, several times the largest file the services document). 0 means no limit.`,
 	},
 	{
 		displayName: 'Overall Timeout (Seconds)',
