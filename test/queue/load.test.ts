@@ -210,6 +210,23 @@ describe.each(versionsUnderTest())('queue mode under load on n8n %s', (version) 
 		return (await cluster.main.executions(workflowId, { includeData: true })).filter((e) => ids.has(e.id));
 	}
 
+	/** For each event not emailed: its executions, their status, the last node run and what the download said. */
+	async function explainMissing(missing: PdfGorillaJob[], executions: ExecutionSummary[]): Promise<string> {
+		const detailed = await withData(executions);
+		const jobOf = (e: ExecutionSummary) => String(itemsOf(e, 'PDF Gorilla Trigger')[0]?.json.jobId ?? '');
+		return missing
+			.map((job) => {
+				const runs = detailed.filter((e) => jobOf(e) === job.jobId);
+				const described = runs.map((e) => {
+					const download = e.data?.resultData.runData['Download PDF'];
+					const hints = JSON.stringify((download?.[0] as { hints?: unknown } | undefined)?.hints ?? []);
+					return `${e.id} ${e.status} last=${e.data?.resultData.lastNodeExecuted ?? '-'} download=${download ? itemsOf(e, 'Download PDF').length : 'not run'} hints=${hints}`;
+				});
+				return `  ${job.jobId}: ${described.join('; ') || 'no execution carries it'}`;
+			})
+			.join('\n');
+	}
+
 	/** Executions that ran the download node and got nothing: Skip Already Processed stopped them. */
 	function stoppedByAction(execution: ExecutionSummary): boolean {
 		return execution.status === 'success' && execution.data?.resultData.runData['Download PDF'] !== undefined && itemsOf(execution, 'Download PDF').length === 0;
@@ -309,6 +326,10 @@ describe.each(versionsUnderTest())('queue mode under load on n8n %s', (version) 
 				`emails ${smtp.messages.length - mailsBefore} for ${jobs.length - missing.length} of ${jobs.length} events (twice: ${emailedTwice.length}); ` +
 				`events not emailed: ${missing.length} (${missing.map((j) => j.jobId).join(', ') || 'none'})`,
 		);
+
+		if (missing.length > killed.length) log(`n8n ${version}: what happened to the events not emailed:\n${await explainMissing(missing, executions)}`);
+
+		if (missing.length > killed.length) log(`n8n ${version}: what happened to the events not emailed:\n${await explainMissing(missing, executions)}`);
 
 		expect(deliveries.filter((d) => d.status !== 200)).toEqual([]);
 		expect(executions).toHaveLength(accepted.length);
