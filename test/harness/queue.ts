@@ -4,11 +4,13 @@
  * our triggers' webhook(). Every process has its own user folder with the package installed
  * as a user would, and all share one encryption key and the database.
  */
-import { N8nInstance } from './n8n';
+import { N8nInstance, type ExecutionSummary, type WorkflowSpec } from './n8n';
 import { freePort } from './ports';
 import { delay, keepingAlive } from './processes';
 import { startPostgres, startRedis, type Postgres, type Redis } from './services';
+import type { SmtpSink } from './smtp';
 import type { N8nVersion } from './versions';
+import { newWebhookId } from './workflows';
 
 export interface QueueOptions {
 	version: N8nVersion;
@@ -89,6 +91,37 @@ export class QueueCluster {
 	/** Production webhook URL on webhook process `index`. */
 	webhookUrl(webhookId: string, index = 0, path = 'webhook'): string {
 		return this.webhooks[index].webhookUrl(webhookId, path);
+	}
+
+	/**
+	 * Creates `workflow` with its trigger (the node whose type ends in `triggerType`) on a webhook
+	 * path of its own, since an example's fixed path can be active only once, and waits until every
+	 * webhook process serves it. Returns the workflow and each webhook process's URL.
+	 */
+	async createOnOwnPath(workflow: WorkflowSpec, triggerType: string): Promise<{ workflowId: string; hooks: string[] }> {
+		const webhookId = newWebhookId();
+		for (const node of workflow.nodes) if (String(node.type).endsWith(triggerType)) node.webhookId = webhookId;
+		const workflowId = await this.main.createWorkflow(workflow);
+		const hooks = this.webhooks.map((_, i) => this.webhookUrl(webhookId, i));
+		for (let i = 0; i < hooks.length; i++) await this.webhooks[i].waitForWebhook(hooks[i], 60_000);
+		return { workflowId, hooks };
+	}
+
+	/** The executions of `workflowId` once none is open and `smtp` has received nothing for five seconds, or at the deadline. */
+	async settle(workflowId: string, smtp: SmtpSink, timeoutMs: number): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + timeoutMs;
+		let count = -1;
+		let stillSince = Date.now();
+		for (;;) {
+			const executions = await this.main.executions(workflowId);
+			if (smtp.messages.length !== count) {
+				count = smtp.messages.length;
+				stillSince = Date.now();
+			}
+			const open = executions.filter((e) => e.stoppedAt === null && e.status !== 'crashed');
+			if ((Date.now() - stillSince > 5000 && open.length === 0) || Date.now() > deadline) return executions;
+			await delay(1000);
+		}
 	}
 
 	/** Starts a (killed) worker's process again, same user folder and settings. */

@@ -25,7 +25,6 @@ import { delay } from '../harness/processes';
 import { QueueCluster } from '../harness/queue';
 import { SmtpSink, type ReceivedMail } from '../harness/smtp';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
-import { newWebhookId } from '../harness/workflows';
 import { createTestCa, pdfSpecSha256, sendWebhook, startFakeProviders, type FakeProviders } from '../providers';
 import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
 
@@ -103,36 +102,16 @@ describe.each(versionsUnderTest())('queue mode with two workers and an external 
 	async function importExample(file: string, name: string, edit: (node: { type: string; parameters: Record<string, unknown> }) => void = () => {}) {
 		const { workflow } = prepareExample(file, { version, credentials, fakeHost: `localhost:${fake.port}` });
 		workflow.name = name;
-		const webhookId = newWebhookId();
-		for (const node of workflow.nodes) {
-			if (node.type.endsWith('pdfGorillaTrigger')) node.webhookId = webhookId;
-			edit(node);
-		}
-		const workflowId = await cluster.main.createWorkflow(workflow);
-		const hooks = cluster.webhooks.map((_, i) => cluster.webhookUrl(webhookId, i));
-		for (let i = 0; i < hooks.length; i++) await cluster.webhooks[i].waitForWebhook(hooks[i], 60_000);
-		return { workflowId, hooks };
+		for (const node of workflow.nodes) edit(node);
+		return await cluster.createOnOwnPath(workflow, 'pdfGorillaTrigger');
 	}
 
 	function mailsFor(jobId: string): ReceivedMail[] {
 		return smtp.messages.filter((m) => (m.parsed.subject ?? '').includes(`(${jobId})`));
 	}
 
-	/** Until no execution is open and no email arrived for five seconds (or the deadline). */
 	async function settle(workflowId: string, timeoutMs: number): Promise<ExecutionSummary[]> {
-		const deadline = Date.now() + timeoutMs;
-		let count = -1;
-		let stillSince = Date.now();
-		for (;;) {
-			const executions = await cluster.main.executions(workflowId);
-			if (smtp.messages.length !== count) {
-				count = smtp.messages.length;
-				stillSince = Date.now();
-			}
-			const open = executions.filter((e) => e.stoppedAt === null && e.status !== 'crashed');
-			if ((Date.now() - stillSince > 5000 && open.length === 0) || Date.now() > deadline) return executions;
-			await delay(1000);
-		}
+		return await cluster.settle(workflowId, smtp, timeoutMs);
 	}
 
 	/**

@@ -83,17 +83,8 @@ describe.each(versionsUnderTest())('queue mode on n8n %s', (version) => {
 	async function importExample(name: string, triggerParameters: Record<string, unknown> = {}): Promise<{ workflowId: string; hooks: string[] }> {
 		const { workflow } = prepareExample(EXAMPLE, { version, credentials, fakeHost: `localhost:${fake.port}` });
 		workflow.name = name;
-		// A webhook path of its own: the example's fixed one can be active only once.
-		const webhookId = newWebhookId();
-		for (const node of workflow.nodes) {
-			if (!node.type.endsWith('pdfGorillaTrigger')) continue;
-			node.webhookId = webhookId;
-			Object.assign(node.parameters, triggerParameters);
-		}
-		const workflowId = await cluster.main.createWorkflow(workflow);
-		const hooks = cluster.webhooks.map((_, i) => cluster.webhookUrl(webhookId, i));
-		for (let i = 0; i < hooks.length; i++) await cluster.webhooks[i].waitForWebhook(hooks[i], 60_000);
-		return { workflowId, hooks };
+		for (const node of workflow.nodes) if (node.type.endsWith('pdfGorillaTrigger')) Object.assign(node.parameters, triggerParameters);
+		return await cluster.createOnOwnPath(workflow, 'pdfGorillaTrigger');
 	}
 
 	function mailsFor(jobId: string): ReceivedMail[] {
@@ -101,20 +92,7 @@ describe.each(versionsUnderTest())('queue mode on n8n %s', (version) => {
 	}
 
 	async function settle(workflowId: string, timeoutMs: number): Promise<ExecutionSummary[]> {
-		const deadline = Date.now() + timeoutMs;
-		let count = -1;
-		let stillSince = Date.now();
-		for (;;) {
-			const executions = await cluster.main.executions(workflowId);
-			if (smtp.messages.length !== count) {
-				count = smtp.messages.length;
-				stillSince = Date.now();
-			}
-			const open = executions.filter((e) => e.stoppedAt === null && e.status !== 'crashed');
-			if (Date.now() - stillSince > 5000 && open.length === 0) return executions;
-			if (Date.now() > deadline) return executions;
-			await delay(1000);
-		}
+		return await cluster.settle(workflowId, smtp, timeoutMs);
 	}
 
 	async function expectIntact(job: PdfGorillaJob, mail: ReceivedMail): Promise<void> {
