@@ -171,3 +171,34 @@ async function waitForLog(instance: N8nInstance, pattern: RegExp, timeoutMs = 12
 	}
 	throw new Error(`n8n worker not ready after ${timeoutMs} ms:\n${instance.logTail()}`);
 }
+
+/** One answer a sender got: the HTTP status (0 when the request failed or timed out) and the body. */
+export interface Answer {
+	status: number;
+	text: string;
+}
+
+export function isAccepted(answer: Answer): boolean {
+	return answer.status >= 200 && answer.status < 300;
+}
+
+/**
+ * Sends one event as the services do: again after every non-2xx answer or timeout, after a
+ * pause of one to two seconds, until an answer is 2xx or `giveUpMs` has passed. Attempt n goes
+ * to webhook process (firstTarget + n) mod `targets`: one public URL behind a load balancer.
+ * Returns every answer, in order.
+ */
+export async function sendUntilAccepted(
+	send: (target: number) => Promise<Answer>,
+	options: { firstTarget: number; targets: number; giveUpMs: number },
+): Promise<Answer[]> {
+	const answers: Answer[] = [];
+	const giveUp = Date.now() + options.giveUpMs;
+	for (let attempt = 0; Date.now() < giveUp; attempt++) {
+		const answer = await send((options.firstTarget + attempt) % options.targets).catch((): Answer => ({ status: 0, text: '' }));
+		answers.push(answer);
+		if (isAccepted(answer)) break;
+		await delay(1000 + Math.random() * 1000);
+	}
+	return answers;
+}

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { prepareExample } from '../harness/examples';
 import type { ExecutionSummary, N8nInstance } from '../harness/n8n';
 import { delay } from '../harness/processes';
-import { QueueCluster } from '../harness/queue';
+import { QueueCluster, sendUntilAccepted } from '../harness/queue';
 import { SmtpSink, type ReceivedMail } from '../harness/smtp';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
 import { createTestCa, pdfSpecSha256, sendWebhook, startFakeProviders, type FakeProviders } from '../providers';
@@ -122,14 +122,12 @@ describe.each(versionsUnderTest())('queue mode with two workers and an external 
 	async function deliver(jobs: PdfGorillaJob[], hooks: string[], afterAnswered: (answered: number) => Promise<void> = async () => {}): Promise<Map<string, number[]>> {
 		const answers = new Map<string, number[]>();
 		let answered = 0;
-		const copy = async (job: PdfGorillaJob, target: number) => {
-			const giveUp = Date.now() + 4 * 60_000;
-			for (let attempt = 0; Date.now() < giveUp; attempt++) {
-				const res = await sendWebhook('pdfgorilla', hooks[(target + attempt) % 2], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET, timeoutMs: 30_000 }).catch(() => ({ status: 0 }));
-				answers.set(job.jobId, [...(answers.get(job.jobId) ?? []), res.status]);
-				if (res.status >= 200 && res.status < 300) return;
-				await delay(1000 + Math.random() * 1000);
-			}
+		const copy = async (job: PdfGorillaJob, firstTarget: number) => {
+			const statuses = await sendUntilAccepted(
+				async (target) => await sendWebhook('pdfgorilla', hooks[target], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET, timeoutMs: 30_000 }),
+				{ firstTarget, targets: hooks.length, giveUpMs: 4 * 60_000 },
+			);
+			answers.set(job.jobId, [...(answers.get(job.jobId) ?? []), ...statuses.map((a) => a.status)]);
 		};
 		const running: Promise<void>[] = [];
 		for (let start = 0; start < jobs.length; start += 10) {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { prepareExample } from '../harness/examples';
 import type { ExecutionSummary } from '../harness/n8n';
 import { delay } from '../harness/processes';
-import { QueueCluster } from '../harness/queue';
+import { QueueCluster, sendUntilAccepted } from '../harness/queue';
 import { SmtpSink, type ReceivedMail } from '../harness/smtp';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE, triggerNode } from '../harness/workflows';
@@ -184,15 +184,12 @@ describe.each(versionsUnderTest())('queue mode on n8n %s', (version) => {
 		let killing: Promise<void> | undefined;
 		let inFlightAtCrash = 0;
 		const [worker] = cluster.workers;
-		/** Retries every non-2xx answer and every timeout, on alternating webhook processes, for up to 4 minutes. */
 		const deliverUntilAccepted = async (job: PdfGorillaJob, index: number) => {
-			const giveUp = Date.now() + 4 * 60_000;
-			for (let attempt = 0; Date.now() < giveUp; attempt++) {
-				const res = await sendWebhook('pdfgorilla', hooks[(index + attempt) % 2], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET, timeoutMs: 30_000 }).catch(() => ({ status: 0 }));
-				attempts.set(job.jobId, [...(attempts.get(job.jobId) ?? []), res.status]);
-				if (res.status >= 200 && res.status < 300) break;
-				await delay(1000 + Math.random() * 1000);
-			}
+			const answers = await sendUntilAccepted(
+				async (target) => await sendWebhook('pdfgorilla', hooks[target], fake.pdfgorilla.webhookPayload(job.jobId), { secret: SECRET, timeoutMs: 30_000 }),
+				{ firstTarget: index, targets: hooks.length, giveUpMs: 4 * 60_000 },
+			);
+			attempts.set(job.jobId, answers.map((a) => a.status));
 			delivered++;
 			if (!killing && delivered >= jobs.length / 3) {
 				killing = (async () => {
