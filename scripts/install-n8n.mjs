@@ -8,7 +8,7 @@
 // dependency ranges resolve to whatever the registry has that day, and a day came when one
 // of them named a version the registry did not have. `--update-lock <version>` resolves
 // afresh and rewrites the lock (for adding or moving a version).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +37,14 @@ export function nodeBinDir(version) {
 		: null;
 }
 
-function run(cmd, args, opts) {
-	const res = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-	if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status}) in ${opts.cwd}`);
+async function run(cmd, args, opts) {
+	const status = await new Promise((resolve, reject) => {
+		spawn(cmd, args, { stdio: 'inherit', ...opts }).on('error', reject).on('close', resolve);
+	});
+	if (status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${status}) in ${opts.cwd}`);
 }
 
-export function installN8n(version, { updateLock = false } = {}) {
+export async function installN8n(version, { updateLock = false } = {}) {
 	const spec = N8N_VERSIONS[version];
 	if (!spec) throw new Error(`Unsupported n8n version ${version}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
 	const dir = n8nDir(version);
@@ -68,7 +70,7 @@ export function installN8n(version, { updateLock = false } = {}) {
 	if (updateLock || !existsSync(lock)) {
 		rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
 		rmSync(join(dir, 'package-lock.json'), { force: true });
-		run('npm', ['install', '--ignore-scripts', '--loglevel=error'], { cwd: dir, env });
+		await run('npm', ['install', '--ignore-scripts', '--loglevel=error'], { cwd: dir, env });
 		mkdirSync(locksDir, { recursive: true });
 		copyFileSync(join(dir, 'package-lock.json'), lock);
 		console.error(`[install-n8n] wrote ${lock}; commit it`);
@@ -77,14 +79,14 @@ export function installN8n(version, { updateLock = false } = {}) {
 		// the lock cannot list them and npm ci would call it out of sync. npm install with the
 		// lock installs exactly the locked versions and (--no-save) leaves the lock as it is.
 		copyFileSync(lock, join(dir, 'package-lock.json'));
-		run('npm', ['install', '--ignore-scripts', '--no-save', '--loglevel=error'], { cwd: dir, env });
+		await run('npm', ['install', '--ignore-scripts', '--no-save', '--loglevel=error'], { cwd: dir, env });
 	}
 
 	const binDir = nodeBinDir(version);
 	const rebuildEnv = binDir
 		? { ...env, PATH: `${binDir}:${process.env.PATH}`, npm_config_nodedir: dirname(binDir) }
 		: env;
-	run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env: rebuildEnv });
+	await run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env: rebuildEnv });
 	writeFileSync(marker, wanted);
 	return dir;
 }
@@ -98,5 +100,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const updateLock = args.includes('--update-lock');
 	const named = args.filter((a) => a !== '--update-lock');
 	const versions = named.length ? named : Object.keys(N8N_VERSIONS);
-	for (const v of versions) console.log(installN8n(v, { updateLock }));
+	// Side by side: each is mostly waiting on npm (one process each), and npm's cache is safe to share.
+	const dirs = await Promise.all(versions.map(async (v) => await installN8n(v, { updateLock })));
+	for (const dir of dirs) console.log(dir);
 }

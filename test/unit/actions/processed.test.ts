@@ -97,6 +97,15 @@ function createContext(options: { table?: ProcessedDataTable; nodeId?: string; m
 	return { ctx, table, recorded, another, ...helpers };
 }
 
+/** claimOnce of a fresh copy of the module: another n8n process, with memory of its own. */
+function claimOnceInAnotherProcess(): typeof claimOnce {
+	let claimInProcess!: typeof claimOnce;
+	jest.isolateModules(() => {
+		claimInProcess = (jest.requireActual('../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
+	});
+	return claimInProcess;
+}
+
 describe('claimOnce / releaseClaim', () => {
 	it("claims a key once per workflow, in 'entries' mode with a bounded history", async () => {
 		const { ctx, another, checkProcessedAndRecord } = createContext({ executionId: '41' });
@@ -106,13 +115,22 @@ describe('claimOnce / releaseClaim', () => {
 		expect(checkProcessedAndRecord).toHaveBeenCalledWith(['pdfGorilla:job:1', 'pdfGorilla:job:1@execution:41'], 'workflow', EXPECTED_OPTIONS);
 	});
 
-	it('lets the execution that claimed a key claim it again (n8n 1.x re-runs a killed worker\'s job under the same id)', async () => {
-		const { ctx, another, table } = createContext({ executionId: '77' });
+	it('lets the execution that claimed a key claim it again in another process (n8n 1.x re-runs a killed worker\'s job under the same id)', async () => {
+		const { ctx, table } = createContext({ executionId: '77' });
 		await expect(claimOnce(ctx, claim('job:1'))).resolves.toBe(true);
-		await expect(claimOnce(another({ executionId: '77' }), claim('job:1'))).resolves.toBe(true);
-		await expect(claimOnce(another({ executionId: '78' }), claim('job:1'))).resolves.toBe(false);
+		const otherWorker = claimOnceInAnotherProcess();
+		await expect(otherWorker(createContext({ table, executionId: '77' }).ctx, claim('job:1'))).resolves.toBe(true);
+		await expect(otherWorker(createContext({ table, executionId: '78' }).ctx, claim('job:1'))).resolves.toBe(false);
 		// The loser's mark is not left behind to fill the history.
 		expect(table.claims()).toEqual(['job:1', 'job:1@execution:77']);
+	});
+
+	it('lets only one of two runs of the same execution in one process through (n8n 1.x runs an execution started at boot twice)', async () => {
+		const { ctx, another, table } = createContext({ executionId: '5' });
+		const runs = await Promise.all([claimOnce(ctx, claim('job:boot')), claimOnce(another({ executionId: '5' }), claim('job:boot'))]);
+		expect(runs.sort()).toEqual([false, true]);
+		await expect(claimOnce(another({ executionId: '5' }), claim('job:boot'))).resolves.toBe(false);
+		expect(table.claims()).toEqual(['job:boot', 'job:boot@execution:5']);
 	});
 
 	it('releases a claim so the key can be claimed again', async () => {
@@ -262,13 +280,7 @@ describe('claims under concurrency (the race n8n has on its own)', () => {
 	it('claims every key exactly once across processes (queue-mode workers) sharing the table', async () => {
 		const table = new ProcessedDataTable();
 		// Each worker process has its own copy of the module, so only the lock row orders them.
-		const processes = [1, 2, 3].map(() => {
-			let claimInProcess!: typeof claimOnce;
-			jest.isolateModules(() => {
-				claimInProcess = (jest.requireActual('../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
-			});
-			return { claim: claimInProcess, ctx: () => createContext({ table }).ctx };
-		});
+		const processes = [1, 2, 3].map(() => ({ claim: claimOnceInAnotherProcess(), ctx: () => createContext({ table }).ctx }));
 		const attempts = keys.flatMap((key, i) => processes.map((p, j) => ({ key, p: processes[(i + j) % processes.length] ?? p })));
 		const claimed = await Promise.all(attempts.map(async ({ key, p }) => ((await p.claim(p.ctx(), claim(key))) ? key : undefined)));
 		expect(claimed.filter(Boolean).sort()).toEqual([...keys].sort());

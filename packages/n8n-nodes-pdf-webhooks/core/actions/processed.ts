@@ -201,7 +201,11 @@ export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<b
 	const execution = String(ctx.getExecutionId());
 	const now = Date.now();
 	const holder = memory.get(claim.key, now);
-	if (holder && holder.execution !== execution && !claim.retryOfFailedDelivery) return false;
+	// Any holder in this process, this execution's id included: n8n 1.x can run one execution
+	// twice at once (while starting, it runs every execution still marked new, including one a
+	// webhook has just started), and both runs would email. Its re-run of a killed worker's job
+	// happens in another process, whose memory is empty: the database's owner mark admits that.
+	if (holder && !claim.retryOfFailedDelivery) return false;
 	// Synchronous with the look-up above: no other execution in this process can slip in between.
 	if (!memory.set(claim.key, { execution }, now)) {
 		throw new Error('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
