@@ -1,7 +1,11 @@
 /** Unit tests run in-process against mocked n8n contexts; e2e tests drive a real n8n. */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
-/** Suites that start real n8n processes: one at a time, with the install, pack and CA done once. */
+/**
+ * Suites that start real n8n processes, with the install, pack and CA done once. Every suite
+ * has its own ports, user folders and fake providers, so `npm run test:e2e` runs two at a time
+ * (most of a suite's time is spent waiting on n8n); the queue suites run one at a time.
+ */
 function realN8n(displayName, root) {
 	return {
 		displayName,

@@ -58,7 +58,10 @@ test(`npm start brings up n8n ${version} with the ten nodes and the examples, an
 		expect(workflows.data).toHaveLength(exampleFiles.length);
 	} finally {
 		child.kill('SIGINT');
-		const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+		let timer: NodeJS.Timeout | undefined;
+		const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 60_000)))]);
+		// A pending timer would keep jest waiting for it after the last test.
+		clearTimeout(timer);
 		if (code === 'timeout') child.kill('SIGKILL');
 		expect(code).toBe(0);
 	}
