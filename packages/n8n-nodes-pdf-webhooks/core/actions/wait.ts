@@ -31,6 +31,7 @@ import {
 } from 'n8n-workflow';
 
 import { whyUnreachableFromInternet } from '../delivery/reachability';
+import { forEachItem } from './execute';
 
 /** The query parameter that carries a wait's nonce on the callback URL the service gets. */
 export const WAIT_NONCE_PARAMETER = 'n8nWaitNonce';
@@ -173,6 +174,51 @@ export function acknowledgeCallback(ctx: IWebhookFunctions): void {
 export function setTimedOutOutput(ctx: IExecuteFunctions, items: INodeExecutionData[]): void {
 	const executeData = ctx.getExecuteData();
 	executeData.data = { main: [items] };
+}
+
+/**
+ * The execute() every Generate and Wait shares: wait for the service's callback when it can
+ * reach n8n (`startAndWait`, one item), otherwise poll each item (`startAndPoll`) and say why
+ * in the log and the output pane. `checked` names what is polled: "the job's status".
+ */
+export async function waitOrPoll(
+	ctx: IExecuteFunctions,
+	service: string,
+	checked: string,
+	startAndWait: () => Promise<INodeExecutionData[][]>,
+	startAndPoll: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const reason = whyPoll(ctx);
+	if (reason === undefined) {
+		try {
+			return await startAndWait();
+		} catch (error) {
+			const failure = asNodeError(ctx.getNode(), error);
+			if (!ctx.continueOnFail()) throw failure;
+			return [[errorItem(failure)]];
+		}
+	}
+	ctx.logger.info(`${service} Generate and Wait: checking ${checked} instead of waiting for a callback (${reason})`);
+	if (typeof ctx.addExecutionHints === 'function') {
+		ctx.addExecutionHints({ message: `Checked ${checked} instead of waiting for ${service}'s callback: ${reason}.`, location: 'outputPane' });
+	}
+	return await forEachItem(ctx, async (itemIndex) => await startAndPoll(itemIndex));
+}
+
+/**
+ * Resumes the execution with the node's output. If making it fails, the execution resumes
+ * with the failure as an item under On Error: Continue (with `jsonOnError`); otherwise the
+ * error is thrown and n8n ends the execution with it.
+ */
+export async function resumeWith(ctx: IWebhookFunctions, output: () => Promise<INodeExecutionData>, jsonOnError: IDataObject): Promise<IWebhookResponseData> {
+	try {
+		const item = await output();
+		return { noWebhookResponse: true, workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
+	} catch (error) {
+		const failure = asNodeError(ctx.getNode(), error);
+		if (!continuesOnError(ctx.getNode())) throw failure;
+		return { noWebhookResponse: true, workflowData: [[errorItem(failure, jsonOnError)]] };
+	}
 }
 
 /** Puts the execution to wait for at most `maxWaitMs` and returns what the node shows meanwhile. */

@@ -16,26 +16,24 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString, safeId } from '../../../../core/actions/execute';
+import { requiredString, safeId } from '../../../../core/actions/execute';
 import { parseJsonParameter } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { downloadProperties, readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import {
 	acknowledgeCallback,
-	asNodeError,
-	continuesOnError,
-	errorItem,
 	executeFunctionsFor,
 	pollUntilDeadline,
 	rawBodyOf,
 	readWaitSettings,
 	rejectCallback,
 	resumeUrlOf,
+	resumeWith,
 	timedOutJson,
 	waitForCallback,
+	waitOrPoll,
 	waitProperties,
-	whyPoll,
 } from '../../../../core/actions/wait';
 import { isSafeId } from '../../../../core/ids';
 import { requestJson } from '../../../../core/fetch/transport';
@@ -69,42 +67,40 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const reason = whyPoll(this);
-	if (reason === undefined) {
-		try {
-			const wait = readWaitSettings(this, 0);
-			const connection = await connect(this, docGenLab, readDownloadSettings(this, 0));
-			const started = await startDocument(this, connection, 0, resumeUrlOf(this));
-			const json = documentJson(started);
-			const pairedItem = { item: 0 };
-			return await waitForCallback(
-				this,
-				wait,
-				[{ json: { ...json, waitingFor: 'callback' }, pairedItem }],
-				[{ json: timedOutJson('DocGenLab', json, `document ${started.id}`, wait.maxWaitMs), pairedItem }],
-			);
-		} catch (error) {
-			const failure = asNodeError(this.getNode(), error);
-			if (!this.continueOnFail()) throw failure;
-			return [[errorItem(failure)]];
-		}
-	}
-	this.logger.info(`DocGenLab Generate and Wait: checking the document's status instead of waiting for a callback (${reason})`);
-	if (typeof this.addExecutionHints === 'function') {
-		this.addExecutionHints({ message: `Checked the document's status instead of waiting for DocGenLab's callback: ${reason}.`, location: 'outputPane' });
-	}
-	return await forEachItem(this, async (itemIndex) => {
-		const wait = readWaitSettings(this, itemIndex);
-		const settings = readDownloadSettings(this, itemIndex);
-		const connection = await connect(this, docGenLab, settings);
-		const started = await startDocument(this, connection, itemIndex);
-		const finished = await pollUntilDeadline(Date.now() + wait.maxWaitMs, async () => {
-			const current = await getDocument(this, connection, started.id, itemIndex);
-			return FINAL_STATES.includes(current.status) ? current : undefined;
-		});
-		if (!finished) return [{ json: timedOutJson('DocGenLab', documentJson(started), `document ${started.id}`, wait.maxWaitMs) }];
-		return [await finishedDocumentItem(this, connection, settings, finished, itemIndex)];
+	return await waitOrPoll(
+		this,
+		'DocGenLab',
+		"the document's status",
+		async () => await startAndWait(this),
+		async (itemIndex) => await startAndPoll(this, itemIndex),
+	);
+}
+
+async function startAndWait(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const wait = readWaitSettings(ctx, 0);
+	const connection = await connect(ctx, docGenLab, readDownloadSettings(ctx, 0));
+	const started = await startDocument(ctx, connection, 0, resumeUrlOf(ctx));
+	const json = documentJson(started);
+	const pairedItem = { item: 0 };
+	return await waitForCallback(
+		ctx,
+		wait,
+		[{ json: { ...json, waitingFor: 'callback' }, pairedItem }],
+		[{ json: timedOutJson('DocGenLab', json, `document ${started.id}`, wait.maxWaitMs), pairedItem }],
+	);
+}
+
+async function startAndPoll(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const wait = readWaitSettings(ctx, itemIndex);
+	const settings = readDownloadSettings(ctx, itemIndex);
+	const connection = await connect(ctx, docGenLab, settings);
+	const started = await startDocument(ctx, connection, itemIndex);
+	const finished = await pollUntilDeadline(Date.now() + wait.maxWaitMs, async () => {
+		const current = await getDocument(ctx, connection, started.id, itemIndex);
+		return FINAL_STATES.includes(current.status) ? current : undefined;
 	});
+	if (!finished) return [{ json: timedOutJson('DocGenLab', documentJson(started), `document ${started.id}`, wait.maxWaitMs) }];
+	return [await finishedDocumentItem(ctx, connection, settings, finished, itemIndex)];
 }
 
 /** What the node shows for a document: the API's fields, with the ID also as documentId. */
@@ -188,13 +184,5 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 	if (String(document.id) !== expected || !FINAL_STATES.includes(document.status)) return rejectCallback(this, 409);
 	acknowledgeCallback(this);
-	try {
-		const item = await finishedDocumentItem(ctx, connection, settings, { ...document, id: expected }, 0);
-		return { noWebhookResponse: true, workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
-	} catch (error) {
-		const failure = asNodeError(this.getNode(), error);
-		// Thrown, n8n resumes the execution and ends it with this error.
-		if (!continuesOnError(this.getNode())) throw failure;
-		return { noWebhookResponse: true, workflowData: [[errorItem(failure, documentJson(document))]] };
-	}
+	return await resumeWith(this, async () => await finishedDocumentItem(ctx, connection, settings, { ...document, id: expected }, 0), documentJson(document));
 }

@@ -14,17 +14,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { forEachItem, safeId } from '../../../../core/actions/execute';
+import { safeId } from '../../../../core/actions/execute';
 import { parseJsonParameter } from '../../../../core/actions/json';
 import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { downloadProperties, readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import {
 	acknowledgeCallback,
-	asNodeError,
 	callbackSecret,
-	continuesOnError,
-	errorItem,
 	executeFunctionsFor,
 	newWaitNonce,
 	pollUntilDeadline,
@@ -32,11 +29,12 @@ import {
 	readWaitSettings,
 	rejectCallback,
 	resumeUrlOf,
+	resumeWith,
 	timedOutJson,
 	waitForCallback,
 	waitNonceOf,
+	waitOrPoll,
 	waitProperties,
-	whyPoll,
 	withWaitNonce,
 	type WaitSettings,
 } from '../../../../core/actions/wait';
@@ -65,21 +63,13 @@ interface StartedJob extends IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const reason = whyPoll(this);
-	if (reason === undefined) {
-		try {
-			return await startAndWait(this);
-		} catch (error) {
-			const failure = asNodeError(this.getNode(), error);
-			if (!this.continueOnFail()) throw failure;
-			return [[errorItem(failure)]];
-		}
-	}
-	this.logger.info(`PDF Gorilla Generate and Wait: checking job status instead of waiting for a callback (${reason})`);
-	if (typeof this.addExecutionHints === 'function') {
-		this.addExecutionHints({ message: `Checked the job's status instead of waiting for PDF Gorilla's callback: ${reason}.`, location: 'outputPane' });
-	}
-	return await forEachItem(this, async (itemIndex) => await startAndPoll(this, itemIndex));
+	return await waitOrPoll(
+		this,
+		'PDF Gorilla',
+		"the job's status",
+		async () => await startAndWait(this),
+		async (itemIndex) => await startAndPoll(this, itemIndex),
+	);
 }
 
 async function startJob(ctx: IExecuteFunctions, connection: ServiceConnection, itemIndex: number, callback?: { url: string; secret: string }): Promise<StartedJob> {
@@ -192,15 +182,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		error: event.errorCode || event.errorMessage ? { code: event.errorCode, message: event.errorMessage } : null,
 		timestamp: event.timestamp,
 	};
-	try {
-		const settings = readDownloadSettings(ctx, 0);
-		const connection = await connect(ctx, pdfGorilla, settings);
-		const item = await finishedJobItem(ctx, connection, settings, job, (event.downloadUrl as string | null) ?? undefined, 0);
-		return { noWebhookResponse: true, workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
-	} catch (error) {
-		const failure = asNodeError(this.getNode(), error);
-		// Thrown, n8n resumes the execution and ends it with this error.
-		if (!continuesOnError(this.getNode())) throw failure;
-		return { noWebhookResponse: true, workflowData: [[errorItem(failure, job)]] };
-	}
+	return await resumeWith(
+		this,
+		async () => {
+			const settings = readDownloadSettings(ctx, 0);
+			const connection = await connect(ctx, pdfGorilla, settings);
+			return await finishedJobItem(ctx, connection, settings, job, (event.downloadUrl as string | null) ?? undefined, 0);
+		},
+		job,
+	);
 }
