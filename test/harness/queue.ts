@@ -107,8 +107,12 @@ export class QueueCluster {
 		return { workflowId, hooks };
 	}
 
-	/** The executions of `workflowId` once none is open and `smtp` has received nothing for five seconds, or at the deadline. */
-	async settle(workflowId: string, smtp: SmtpSink, timeoutMs: number): Promise<ExecutionSummary[]> {
+	/**
+	 * The executions of `workflowId` once none is open and `smtp` has received nothing for five
+	 * seconds. At the deadline: the executions as they are, or with `throwOnTimeout` an error
+	 * naming the open ones.
+	 */
+	async settle(workflowId: string, smtp: SmtpSink, timeoutMs: number, options: { throwOnTimeout?: boolean } = {}): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		let count = -1;
 		let stillSince = Date.now();
@@ -118,8 +122,12 @@ export class QueueCluster {
 				count = smtp.messages.length;
 				stillSince = Date.now();
 			}
-			const open = executions.filter((e) => e.stoppedAt === null && e.status !== 'crashed');
-			if ((Date.now() - stillSince > 5000 && open.length === 0) || Date.now() > deadline) return executions;
+			const open = executions.filter((e) => ['new', 'running', 'waiting'].includes(e.status) || (e.stoppedAt === null && e.status !== 'crashed'));
+			if (Date.now() - stillSince > 5000 && open.length === 0) return executions;
+			if (Date.now() > deadline) {
+				if (!options.throwOnTimeout) return executions;
+				throw new Error(`executions still open after ${timeoutMs} ms: ${open.length} (${open.map((e) => e.status).join(', ')})`);
+			}
 			await delay(1000);
 		}
 	}

@@ -181,29 +181,9 @@ describe.each(versionsUnderTest())('queue mode under load on n8n %s', (version) 
 		return byJob;
 	}
 
-	/**
-	 * Waits until no execution is queued or running and the mailbox has been still for a while;
-	 * with `allowDangling`, returns at the timeout instead of failing.
-	 */
+	/** Waits until no execution is open and no email came for five seconds; with `allowDangling`, returns at the timeout instead of failing. */
 	async function settle(options: { allowDangling?: boolean; timeoutMs: number }): Promise<ExecutionSummary[]> {
-		const deadline = Date.now() + options.timeoutMs;
-		let lastMailCount = -1;
-		let stillSince = Date.now();
-		for (;;) {
-			const executions = await cluster.main.executions(workflowId);
-			const open = executions.filter((e) => ['new', 'running', 'waiting'].includes(e.status) || (e.stoppedAt === null && e.status !== 'crashed'));
-			if (smtp.messages.length !== lastMailCount) {
-				lastMailCount = smtp.messages.length;
-				stillSince = Date.now();
-			}
-			const quiet = Date.now() - stillSince > 5000;
-			if (quiet && open.length === 0) return executions;
-			if (Date.now() > deadline) {
-				if (options.allowDangling) return executions;
-				throw new Error(`executions still open after ${options.timeoutMs} ms: ${open.length} (${open.map((e) => e.status).join(', ')})`);
-			}
-			await delay(1000);
-		}
+		return await cluster.settle(workflowId, smtp, options.timeoutMs, { throwOnTimeout: !options.allowDangling });
 	}
 
 	async function withData(executions: ExecutionSummary[]): Promise<ExecutionSummary[]> {
