@@ -9,7 +9,7 @@
 // of them named a version the registry did not have. `--update-lock <version>` resolves
 // afresh and rewrites the lock (for adding or moving a version).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,11 +37,51 @@ export function nodeBinDir(version) {
 		: null;
 }
 
+/**
+ * Room one install needs: 2.41.1 takes 2.8 GB on disk and 1.123.81 1.7 GB (measured), and npm
+ * keeps a packed copy in its cache. Checked up front because npm, out of room, prints only
+ * "A complete log of this run can be found in…" at --loglevel=error.
+ */
+const ROOM_PER_INSTALL = 3 * 1024 ** 3;
+
+function freeBytes(dir) {
+	const stats = statfsSync(dir);
+	return stats.bavail * stats.bsize;
+}
+
+const gigabytes = (bytes) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+
+function checkRoom(installs) {
+	mkdirSync(cacheRoot, { recursive: true });
+	const free = freeBytes(cacheRoot);
+	const needed = installs * ROOM_PER_INSTALL;
+	if (free < needed) {
+		throw new Error(
+			`[install-n8n] ${gigabytes(free)} free on the disk of ${cacheRoot}; installing ${installs} n8n version(s) needs about ${gigabytes(needed)}. ` +
+				'Free some room and run again.',
+		);
+	}
+}
+
 async function run(cmd, args, opts) {
 	const status = await new Promise((resolve, reject) => {
 		spawn(cmd, args, { stdio: 'inherit', ...opts }).on('error', reject).on('close', resolve);
 	});
-	if (status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${status}) in ${opts.cwd}`);
+	if (status !== 0) {
+		const free = existsSync(opts.cwd) ? `; ${gigabytes(freeBytes(opts.cwd))} free on its disk` : '';
+		throw new Error(`${cmd} ${args.join(' ')} failed (exit ${status}) in ${opts.cwd}${free}`);
+	}
+}
+
+function isInstalled(version) {
+	const dir = n8nDir(version);
+	const marker = join(dir, '.installed');
+	// The package-lock.json left in the folder records what was installed there.
+	return (
+		existsSync(marker) &&
+		readFileSync(marker, 'utf8') === JSON.stringify(N8N_VERSIONS[version]) &&
+		sameContent(join(locksDir, `${version}.json`), join(dir, 'package-lock.json'))
+	);
 }
 
 export async function installN8n(version, { updateLock = false } = {}) {
@@ -51,9 +91,7 @@ export async function installN8n(version, { updateLock = false } = {}) {
 	const lock = join(locksDir, `${version}.json`);
 	const marker = join(dir, '.installed');
 	const wanted = JSON.stringify(spec);
-	// The package-lock.json left in the folder records what was installed there.
-	const installed = existsSync(marker) && readFileSync(marker, 'utf8') === wanted && sameContent(lock, join(dir, 'package-lock.json'));
-	if (!updateLock && installed) return dir;
+	if (!updateLock && isInstalled(version)) return dir;
 
 	mkdirSync(dir, { recursive: true });
 	const dependencies = { n8n: version };
@@ -100,6 +138,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const updateLock = args.includes('--update-lock');
 	const named = args.filter((a) => a !== '--update-lock');
 	const versions = named.length ? named : Object.keys(N8N_VERSIONS);
+	for (const v of versions) if (!N8N_VERSIONS[v]) throw new Error(`Unsupported n8n version ${v}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
+	checkRoom(versions.filter((v) => updateLock || !isInstalled(v)).length);
 	// Side by side: each is mostly waiting on npm (one process each), and npm's cache is safe to share.
 	const dirs = await Promise.all(versions.map(async (v) => await installN8n(v, { updateLock })));
 	for (const dir of dirs) console.log(dir);

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 
 import { httpRequest } from '../harness/http';
 import { N8nInstance } from '../harness/n8n';
+import { scratchRoot } from '../harness/scratch';
 import { versionsUnderTest } from '../harness/versions';
 import { builtInWebhookNode, linearWorkflow, newWebhookId, triggerNode } from '../harness/workflows';
 import { actionTypes, credentialTypeNames } from '../registry';
@@ -32,6 +33,10 @@ describe.each(versionsUnderTest())('harness on n8n %s', (version) => {
 	afterEach(() => {
 		const state = expect.getState();
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail(120)}`);
+	});
+
+	test("n8n's user folder is one of this run's folders, which the global teardown removes", () => {
+		expect(n8n.userFolder.startsWith(`${scratchRoot()}/`)).toBe(true);
 	});
 
 	test('every registered node and credential appears in the editor, under the package name', async () => {

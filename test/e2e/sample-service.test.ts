@@ -8,13 +8,12 @@
  * n8n install next to the suites' own, and what it proves does not depend on the version.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8nInstance } from '../harness/n8n';
 import { installPackageInto } from '../harness/package';
+import { scratchDir } from '../harness/scratch';
 import { packSampleVariant } from '../harness/variant';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
 import { PACKAGE, linearWorkflow, newWebhookId, triggerNode } from '../harness/workflows';
@@ -74,7 +73,7 @@ describe(`a sixth service added through the registry alone, on n8n ${version}`, 
 
 	beforeAll(async () => {
 		const tarball = packSampleVariant();
-		const userFolder = mkdtempSync(join(tmpdir(), `n8n-e2e-sample-${version}-`));
+		const userFolder = scratchDir(`n8n-sample-${version}-`);
 		installPackageInto(join(userFolder, '.n8n', 'nodes'), tarball);
 
 		({ api, port: apiPort } = await startSampleApi(apiRequests));

@@ -3,13 +3,13 @@
  * example workflows imported, prints its URLs, and stops cleanly on Ctrl-C (SIGINT).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EXAMPLES_DIR, loadExample, type ExampleNode } from '../harness/examples';
 import { httpRequest } from '../harness/http';
 import { freePort } from '../harness/ports';
+import { scratchDir } from '../harness/scratch';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
 
 const version = versionsUnderTest()[0];
@@ -22,7 +22,7 @@ const triggerExamples = exampleFiles.filter((file) =>
 
 test(`npm start brings up n8n ${version} with the ten nodes and the examples, and Ctrl-C stops it`, async () => {
 	const port = await freePort();
-	const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+	const dir = scratchDir('npm-start-');
 	const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
 		cwd: repoRoot,
 		// Its own run id, so its pack folder is not this suite's.

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 
 import { createTestCa } from '../providers/tls';
 import { packPackage } from './package';
+import { claimScratchRoot, sweepEndedRuns } from './scratch';
 import { repoRoot, versionsUnderTest } from './versions';
 
 /** Once per e2e run: make sure the n8n versions are installed, and pack this package. */
 export default async function globalSetup(): Promise<void> {
 	process.env.E2E_RUN_ID ??= String(process.pid);
+	for (const dir of sweepEndedRuns()) console.error(`[e2e] removed ${dir}, left by a run that ended without its teardown`);
+	claimScratchRoot(process.pid);
 	const versions = versionsUnderTest();
 	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), ...versions], {
 		stdio: 'inherit',

@@ -9,11 +9,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort } from './ports';
 import { delay, PID_FILE_APPEND } from './processes';
+import { scratchDir } from './scratch';
 
 export { delay, PID_FILE } from './processes';
 import { httpRequest, type HttpResponse } from './http';
@@ -142,7 +142,7 @@ export class N8nInstance {
 	}
 
 	static async start(options: StartOptions): Promise<N8nInstance> {
-		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), `n8n-e2e-${options.version}-`));
+		const userFolder = options.userFolder ?? scratchDir(`n8n-${options.version}-`);
 		const nodesDir = join(userFolder, '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
 		if (!options.withoutPackage && !existsSync(join(nodesDir, 'node_modules', 'n8n-nodes-pdf-webhooks'))) {

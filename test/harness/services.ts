@@ -3,12 +3,12 @@
  * the queue-mode tests (`.ci/run` installs the packages when they are missing).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { delay, PID_FILE_APPEND } from './processes';
 import { freePort } from './ports';
+import { scratchDir } from './scratch';
 
 function postgresBinDir(): string {
 	const root = '/usr/lib/postgresql';
@@ -35,7 +35,7 @@ export interface Postgres {
 
 export async function startPostgres(): Promise<Postgres> {
 	const bin = postgresBinDir();
-	const dir = mkdtempSync(join(tmpdir(), 'e2e-pg-'));
+	const dir = scratchDir('postgres-');
 	const dataDir = join(dir, 'data');
 	const prefix = asPostgresUser();
 	if (prefix.length) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
@@ -96,7 +96,7 @@ export interface Redis {
 
 export async function startRedis(): Promise<Redis> {
 	const port = await freePort();
-	const dir = mkdtempSync(join(tmpdir(), 'e2e-redis-'));
+	const dir = scratchDir('redis-');
 	const config = join(dir, 'redis.conf');
 	writeFileSync(config, [`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${dir}`, 'protected-mode yes'].join('\n'));
 	if (process.getuid?.() === 0) chownSync(dir, 0, 0);

@@ -31,9 +31,14 @@ export function withSampleRegistryLines(registry: string, lines: string): string
 	return next;
 }
 
+/** Where this run builds the variant; the global teardown removes it. */
+export function variantDir(): string {
+	return join(repoRoot, '.cache', 'variant', process.env.E2E_RUN_ID ?? String(process.pid));
+}
+
 /** Builds the variant in .cache/variant/<run>/ and returns its tarball. */
 export function packSampleVariant(): string {
-	const dir = join(repoRoot, '.cache', 'variant', process.env.E2E_RUN_ID ?? String(process.pid));
+	const dir = variantDir();
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(join(dir, 'scripts'), { recursive: true });
 	for (const source of SOURCES) cpSync(join(repoRoot, source), join(dir, source), { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
