@@ -16,7 +16,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 
 import { N8nInstance, runN8nCli, n8nEnvironment } from '../test/harness/n8n';
-import { installPackageInto, packPackage } from '../test/harness/package';
+import { installPackageInto, packDir, packPackage } from '../test/harness/package';
 import { repoRoot, SUPPORTED_VERSIONS } from '../test/harness/versions';
 
 const PACKAGE = 'n8n-nodes-pdf-webhooks';
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	rmSync(join(nodesDir, 'node_modules', PACKAGE), { recursive: true, force: true });
 	installPackageInto(nodesDir, tarball);
+	// Installed; the tarball would otherwise stay behind in .cache/pack/ after every start.
+	rmSync(packDir, { recursive: true, force: true });
 
 	const owner = ownerLogin(userFolder);
 	const env = localEnvironment(version, userFolder, port);
