@@ -140,9 +140,9 @@ describe('waiting', () => {
 		const putExecutionToWait = jest.fn(async () => await Promise.resolve());
 		const ctx = mock<IExecuteFunctions>({ getExecuteData: () => executeData, putExecutionToWait });
 		const before = Date.now();
-		const waiting = [{ json: { jobId: 'j1', waitingFor: 'callback' } }];
-		const timedOut = [{ json: timedOutJson('PDF Gorilla', { jobId: 'j1' }, 'job j1', 5000) }];
-		const output = await waitForCallback(ctx, { maxWaitMs: 5000 }, waiting, timedOut);
+		const waiting = [{ json: { jobId: 'j1', waitingFor: 'callback' }, pairedItem: { item: 0 } }];
+		const timedOut = [{ json: timedOutJson('PDF Gorilla', { jobId: 'j1' }, 'job j1', 5000), pairedItem: { item: 0 } }];
+		const output = await waitForCallback(ctx, { maxWaitMs: 5000 }, 'PDF Gorilla', { jobId: 'j1' }, 'job j1');
 		expect(output).toEqual([waiting]);
 		expect(executeData.data).toEqual({ main: [timedOut] });
 		const [[until]] = putExecutionToWait.mock.calls as unknown as [[Date]];

@@ -221,16 +221,22 @@ export async function resumeWith(ctx: IWebhookFunctions, output: () => Promise<I
 	}
 }
 
-/** Puts the execution to wait for at most `maxWaitMs` and returns what the node shows meanwhile. */
+/**
+ * Puts the execution to wait for at most `maxWaitMs` for the service's callback about `job`
+ * (`what`: "job 123"). Meanwhile the node shows the job waiting; at the deadline n8n passes on
+ * the job marked timed out.
+ */
 export async function waitForCallback(
 	ctx: IExecuteFunctions,
 	settings: WaitSettings,
-	waiting: INodeExecutionData[],
-	timedOut: INodeExecutionData[],
+	service: string,
+	job: IDataObject,
+	what: string,
 ): Promise<INodeExecutionData[][]> {
-	setTimedOutOutput(ctx, timedOut);
+	const pairedItem = { item: 0 };
+	setTimedOutOutput(ctx, [{ json: timedOutJson(service, job, what, settings.maxWaitMs), pairedItem }]);
 	await ctx.putExecutionToWait(new Date(Date.now() + settings.maxWaitMs));
-	return [waiting];
+	return [[{ json: { ...job, waitingFor: 'callback' }, pairedItem }]];
 }
 
 /** The item for a job the node stopped waiting for. */

@@ -80,14 +80,7 @@ async function startAndWait(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const wait = readWaitSettings(ctx, 0);
 	const connection = await connect(ctx, docGenLab, readDownloadSettings(ctx, 0));
 	const started = await startDocument(ctx, connection, 0, resumeUrlOf(ctx));
-	const json = documentJson(started);
-	const pairedItem = { item: 0 };
-	return await waitForCallback(
-		ctx,
-		wait,
-		[{ json: { ...json, waitingFor: 'callback' }, pairedItem }],
-		[{ json: timedOutJson('DocGenLab', json, `document ${started.id}`, wait.maxWaitMs), pairedItem }],
-	);
+	return await waitForCallback(ctx, wait, 'DocGenLab', documentJson(started), `document ${started.id}`);
 }
 
 async function startAndPoll(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

@@ -94,13 +94,7 @@ async function startAndWait(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const nonce = newWaitNonce();
 	const secret = await secretFor(ctx, ctx.getExecutionId(), nonce);
 	const job = await startJob(ctx, connection, 0, { url: withWaitNonce(resumeUrlOf(ctx), nonce), secret });
-	const pairedItem = { item: 0 };
-	return await waitForCallback(
-		ctx,
-		wait,
-		[{ json: { ...job, waitingFor: 'callback' }, pairedItem }],
-		[{ json: timedOutJson('PDF Gorilla', job, `job ${job.jobId}`, wait.maxWaitMs), pairedItem }],
-	);
+	return await waitForCallback(ctx, wait, 'PDF Gorilla', job, `job ${job.jobId}`);
 }
 
 async function secretFor(ctx: IExecuteFunctions | IWebhookFunctions, executionId: string, nonce: string): Promise<string> {
