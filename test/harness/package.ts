@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { runId } from './processes';
 import { packageRoot, repoRoot } from './versions';
 
 // Per run, so a second run packing at the same time cannot delete this run's tarball.
-export const packDir = join(repoRoot, '.cache', 'pack', process.env.E2E_RUN_ID ?? String(process.pid));
+export const packDir = join(repoRoot, '.cache', 'pack', runId());
 
 /** Builds and packs this package with `npm pack` (what npm would publish); returns the tarball path. */
 export function packPackage(): string {

@@ -4,12 +4,20 @@ import { dirname, join } from 'node:path';
 import { repoRoot } from './versions';
 
 /**
+ * The run this process belongs to: the jest global setup's (it sets E2E_RUN_ID, which jest's
+ * workers inherit), or a script's own. Names the run's process-group file, pack, variant and
+ * scratch folders, so two runs side by side never touch each other's.
+ */
+export function runId(): string {
+	return process.env.E2E_RUN_ID ?? String(process.pid);
+}
+
+/**
  * Jest may tear a test file down without running its afterAll (e.g. a timeout in beforeAll),
  * and exit handlers registered inside a test sandbox do not run, so every process group we
  * start is also listed in a file that the global teardown kills.
  */
-// Per jest run (the global setup sets E2E_RUN_ID), so two runs side by side never kill each other's processes.
-export const PID_FILE = join(repoRoot, '.cache', `e2e-process-groups-${process.env.E2E_RUN_ID ?? process.pid}.txt`);
+export const PID_FILE = join(repoRoot, '.cache', `e2e-process-groups-${runId()}.txt`);
 
 export function PID_FILE_APPEND(pid: number | undefined): void {
 	if (pid === undefined) return;

@@ -12,15 +12,17 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { runId } from './processes';
+
 // E2E_SCRATCH_DIR moves it, e.g. off a small /tmp.
 export const scratchParent = process.env.E2E_SCRATCH_DIR || join(tmpdir(), 'n8n-nodes-pdf-webhooks-tests');
 const OWNER_FILE = 'owner.pid';
 // A run's folder is made a moment before its owner file is written.
 const GRACE_FOR_NEW_FOLDERS_MS = 10 * 60_000;
 
-/** The run this process belongs to: the global setup's (inherited by jest's workers) or its own. */
+/** This run's folder. */
 export function scratchRoot(): string {
-	return join(scratchParent, process.env.E2E_RUN_ID ?? String(process.pid));
+	return join(scratchParent, runId());
 }
 
 let cleanupOnExit = false;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { runId } from './processes';
 import { repoRoot } from './versions';
 
 const SAMPLE_DIR = join(repoRoot, 'test', 'sample-service');
@@ -33,7 +34,7 @@ export function withSampleRegistryLines(registry: string, lines: string): string
 
 /** Where this run builds the variant; the global teardown removes it. */
 export function variantDir(): string {
-	return join(repoRoot, '.cache', 'variant', process.env.E2E_RUN_ID ?? String(process.pid));
+	return join(repoRoot, '.cache', 'variant', runId());
 }
 
 /** Builds the variant in .cache/variant/<run>/ and returns its tarball. */
