@@ -73,6 +73,12 @@ async function run(cmd, args, opts) {
 	}
 }
 
+function specOf(version) {
+	const spec = N8N_VERSIONS[version];
+	if (!spec) throw new Error(`Unsupported n8n version ${version}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
+	return spec;
+}
+
 function isInstalled(version) {
 	const dir = n8nDir(version);
 	const marker = join(dir, '.installed');
@@ -85,8 +91,7 @@ function isInstalled(version) {
 }
 
 export async function installN8n(version, { updateLock = false } = {}) {
-	const spec = N8N_VERSIONS[version];
-	if (!spec) throw new Error(`Unsupported n8n version ${version}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
+	const spec = specOf(version);
 	const dir = n8nDir(version);
 	const lock = join(locksDir, `${version}.json`);
 	const marker = join(dir, '.installed');
@@ -138,7 +143,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const updateLock = args.includes('--update-lock');
 	const named = args.filter((a) => a !== '--update-lock');
 	const versions = named.length ? named : Object.keys(N8N_VERSIONS);
-	for (const v of versions) if (!N8N_VERSIONS[v]) throw new Error(`Unsupported n8n version ${v}; known: ${Object.keys(N8N_VERSIONS).join(', ')}`);
+	versions.forEach(specOf);
 	checkRoom(versions.filter((v) => updateLock || !isInstalled(v)).length);
 	// Side by side: each is mostly waiting on npm (one process each), and npm's cache is safe to share.
 	const dirs = await Promise.all(versions.map(async (v) => await installN8n(v, { updateLock })));
