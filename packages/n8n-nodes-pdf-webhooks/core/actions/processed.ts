@@ -74,14 +74,8 @@ const MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protect
 export const PERSISTED_EVENTS = 2_000;
 const CLAIMS = { mode: 'entries' as const, maxEntries: 2 * PERSISTED_EVENTS };
 
-interface Holder {
-	execution: string;
-}
-
-const claimsInMemory = new LedgerRegistry<Holder>(MEMORY);
-
-/** Holder of a key another process (or an earlier run of this one) claimed in the database. */
-const CLAIMED_ELSEWHERE = '';
+/** Keys held in this process: by an execution here, or known to be claimed in the database. */
+const claimsInMemory = new LedgerRegistry<true>(MEMORY);
 
 /**
  * The lock lives in this node's own row (scope 'node'), which nothing else writes; it exists
@@ -198,25 +192,24 @@ async function claimInDatabase(ctx: IExecuteFunctions, key: string): Promise<boo
 /** True when this execution may do the work for `claim.key`; reserves it in memory first. */
 export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<boolean> {
 	const memory = claimsInMemory.for(workflowScope(ctx));
-	const execution = String(ctx.getExecutionId());
 	const now = Date.now();
-	const holder = memory.get(claim.key, now);
+	const held = memory.get(claim.key, now) === true;
 	// Any holder in this process, this execution's id included: n8n 1.x can run one execution
 	// twice at once (while starting, it runs every execution still marked new, including one a
 	// webhook has just started), and both runs would email. Its re-run of a killed worker's job
 	// happens in another process, whose memory is empty: the database's owner mark admits that.
-	if (holder && !claim.retryOfFailedDelivery) return false;
+	if (held && !claim.retryOfFailedDelivery) return false;
 	// Synchronous with the look-up above: no other execution in this process can slip in between.
-	if (!memory.set(claim.key, { execution }, now)) {
+	if (!memory.set(claim.key, true, now)) {
 		throw new Error('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
 	}
-	if (holder || !claim.persist) return true;
+	if (held || !claim.persist) return true;
 	const owned = await settle(claimInDatabase(ctx, claim.key));
 	if ('value' in owned && owned.value) return true;
 	if ('value' in owned) {
-		// Claimed elsewhere (before a restart, or by another worker): remember that here too, as
-		// nobody's, so that not even this execution takes it on a second look.
-		memory.set(claim.key, { execution: CLAIMED_ELSEWHERE }, now);
+		// Claimed elsewhere (before a restart, or by another worker): keep it held here too, so
+		// that not even this execution takes it on a second look.
+		memory.set(claim.key, true, now);
 		return false;
 	}
 	memory.delete(claim.key);
