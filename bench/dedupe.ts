@@ -27,9 +27,9 @@
 import { createHash } from 'node:crypto';
 import type { DeduplicationItemTypes, ICheckProcessedOptions, IDataObject, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
-import { claimOnce, PERSISTED_EVENTS } from '../packages/n8n-nodes-pdf-webhooks/core/actions/processed';
-import { admitDelivery } from '../packages/n8n-nodes-pdf-webhooks/core/delivery/dedupe';
-import { hashKey } from '../packages/n8n-nodes-pdf-webhooks/core/ledger';
+import { claimOnce, PERSISTED_EVENTS } from '../core/actions/processed';
+import { admitDelivery } from '../core/delivery/dedupe';
+import { hashKey } from '../core/ledger';
 import { rememberDelivery } from './legacy/dedupe-before-14';
 import { claimOnce as claimOnceBefore14 } from './legacy/processed-before-14';
 import { fmt, log, type Row } from './lib';

@@ -21,7 +21,7 @@ import { delay } from '../test/harness/processes';
 import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders, type FakeProviders } from '../test/providers';
-import { PERSISTED_EVENTS } from '../packages/n8n-nodes-pdf-webhooks/core/actions/processed';
+import { PERSISTED_EVENTS } from '../core/actions/processed';
 import { ensurePacked, fmt, log, type Row } from './lib';
 
 const SECRET = 'bench-e2e-dedupe-pdfgorilla-secret-0123456789abcdef';

@@ -6,8 +6,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-import { verifySignature } from '../packages/n8n-nodes-pdf-webhooks/core/delivery/verify';
-import type { HmacScheme } from '../packages/n8n-nodes-pdf-webhooks/core/service';
+import { verifySignature } from '../core/delivery/verify';
+import type { HmacScheme } from '../core/service';
 import { fmt, log, type Row } from './lib';
 
 const SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';

@@ -7,14 +7,13 @@
 //     the published package and cannot run here);
 //  4. `npm audit` of the production dependency tree is clean.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The publishable package (an npm workspace). */
-const root = join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks');
+/** The repository root is the published package. */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let failed = false;
 const fail = (message) => {
@@ -33,10 +32,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'check-package-'));
 try {
 	const built = run('npm', ['run', 'build', '--silent']);
 	if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}\n${built.stderr}`);
-	// --ignore-scripts: prepack would build again and its log would precede the JSON; its other
-	// step, copying the repository's README and LICENSE in, is done here.
-	for (const file of ['README.md', 'LICENSE']) copyFileSync(join(repoRoot, file), join(root, file));
-	const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp, '--loglevel=error']);
+	const packed = run('npm', ['pack', '--json', '--pack-destination', tmp, '--loglevel=error']);
 	if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
 	const [info] = JSON.parse(packed.stdout);
 	const files = info.files.map((f) => f.path);

@@ -110,6 +110,9 @@ export async function installN8n(version, { updateLock = false } = {}) {
 	);
 	console.error(`[install-n8n] installing n8n ${version} into ${dir} (several minutes on first run)`);
 	const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+	// npm passes the repository's .npmrc setting on to child processes as npm_config_ignore_scripts,
+	// which would turn the sqlite3 rebuild below into a no-op; each npm call here says what it wants.
+	delete env.npm_config_ignore_scripts;
 	if (updateLock || !existsSync(lock)) {
 		rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
 		rmSync(join(dir, 'package-lock.json'), { force: true });
@@ -129,7 +132,7 @@ export async function installN8n(version, { updateLock = false } = {}) {
 	const rebuildEnv = binDir
 		? { ...env, PATH: `${binDir}:${process.env.PATH}`, npm_config_nodedir: dirname(binDir) }
 		: env;
-	await run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env: rebuildEnv });
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env: rebuildEnv });
 	writeFileSync(marker, wanted);
 	return dir;
 }

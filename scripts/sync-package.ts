@@ -6,9 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { packageN8nLists } from '../packages/n8n-nodes-pdf-webhooks/nodes/services';
+import { packageN8nLists } from '../nodes/services';
 
-const packagePath = join(__dirname, '..', 'packages', 'n8n-nodes-pdf-webhooks', 'package.json');
+const packagePath = join(__dirname, '..', 'package.json');
 const text = readFileSync(packagePath, 'utf8');
 const manifest = JSON.parse(text) as { n8n: { nodes: string[]; credentials: string[] } };
 const lists = packageN8nLists();

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { SERVICES, serviceFiles, type ServiceFiles } from '../packages/n8n-nodes-pdf-webhooks/nodes/services';
+import { SERVICES, serviceFiles, type ServiceFiles } from '../nodes/services';
 
 const repoRoot = resolve(__dirname, '..');
 
@@ -17,7 +17,7 @@ export const SERVICE_FILES: readonly ServiceFiles[] = SERVICES.map(serviceFiles)
 export const PACKAGE_NAME = 'n8n-nodes-pdf-webhooks';
 
 function load<T>(file: string, className: string): T {
-	const module = require(join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks', `${file}.ts`)) as Record<string, new () => T>;
+	const module = require(join(repoRoot, `${file}.ts`)) as Record<string, new () => T>;
 	const Class = module[className];
 	if (typeof Class !== 'function') throw new Error(`${file} does not export ${className}`);
 	return new Class();

@@ -19,7 +19,7 @@
  */
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import { settle } from '../../packages/n8n-nodes-pdf-webhooks/core/actions/execute';
+import { settle } from '../../core/actions/execute';
 
 /** 10,000 events, each stored as its key and its owner mark (see claimOnce). */
 const CLAIMS = { mode: 'entries' as const, maxEntries: 20_000 };

@@ -7,9 +7,9 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { chooseSample } from '../../packages/n8n-nodes-pdf-webhooks/core/delivery/sampleEvent';
-import { pdfSign } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/descriptor';
-import { pdfSignSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/samples';
+import { chooseSample } from '../../core/delivery/sampleEvent';
+import { pdfSign } from '../../nodes/PdfSign/descriptor';
+import { pdfSignSamples } from '../../nodes/PdfSign/samples';
 import { httpRequest } from '../harness/http';
 import { N8nInstance, type ExecutionSummary } from '../harness/n8n';
 import { isV1, versionsUnderTest } from '../harness/versions';

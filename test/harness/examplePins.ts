@@ -6,23 +6,23 @@
  */
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { chooseSample, type SampleEvent } from '../../packages/n8n-nodes-pdf-webhooks/core/delivery/sampleEvent';
-import type { ServiceDescriptor } from '../../packages/n8n-nodes-pdf-webhooks/core/service';
-import { docflo } from '../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/descriptor';
-import { DocfloTrigger } from '../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { docfloSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/samples';
-import { docGenLab } from '../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/descriptor';
-import { DocGenLabTrigger } from '../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { docGenLabSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/samples';
-import { pdfGorilla } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/descriptor';
-import { PdfGorillaTrigger } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { pdfGorillaSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/samples';
-import { pdfSign } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/descriptor';
-import { PdfSignTrigger } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { pdfSignSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/samples';
-import { reportFlow } from '../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/descriptor';
-import { ReportFlowTrigger } from '../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
-import { reportFlowSamples } from '../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/samples';
+import { chooseSample, type SampleEvent } from '../../core/delivery/sampleEvent';
+import type { ServiceDescriptor } from '../../core/service';
+import { docflo } from '../../nodes/Docflo/descriptor';
+import { DocfloTrigger } from '../../nodes/Docflo/DocfloTrigger.node';
+import { docfloSamples } from '../../nodes/Docflo/samples';
+import { docGenLab } from '../../nodes/DocGenLab/descriptor';
+import { DocGenLabTrigger } from '../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { docGenLabSamples } from '../../nodes/DocGenLab/samples';
+import { pdfGorilla } from '../../nodes/PdfGorilla/descriptor';
+import { PdfGorillaTrigger } from '../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { pdfGorillaSamples } from '../../nodes/PdfGorilla/samples';
+import { pdfSign } from '../../nodes/PdfSign/descriptor';
+import { PdfSignTrigger } from '../../nodes/PdfSign/PdfSignTrigger.node';
+import { pdfSignSamples } from '../../nodes/PdfSign/samples';
+import { reportFlow } from '../../nodes/ReportFlow/descriptor';
+import { ReportFlowTrigger } from '../../nodes/ReportFlow/ReportFlowTrigger.node';
+import { reportFlowSamples } from '../../nodes/ReportFlow/samples';
 
 interface Trigger {
 	node: INodeType;

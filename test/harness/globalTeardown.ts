@@ -3,7 +3,6 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { packDir } from './package';
 import { PID_FILE } from './processes';
 import { removeScratchRoot } from './scratch';
-import { variantDir } from './variant';
 
 /**
  * Kills every n8n process group an e2e test started and did not stop (e.g. after a timeout),
@@ -22,6 +21,5 @@ export default async function globalTeardown(): Promise<void> {
 	}
 	rmSync(PID_FILE, { force: true });
 	rmSync(packDir, { recursive: true, force: true });
-	rmSync(variantDir(), { recursive: true, force: true });
 	removeScratchRoot();
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 
 import { runId } from './processes';
-import { packageRoot, repoRoot } from './versions';
+import { repoRoot } from './versions';
 
 // Per run, so a second run packing at the same time cannot delete this run's tarball.
 export const packDir = join(repoRoot, '.cache', 'pack', runId());
@@ -12,13 +12,20 @@ export const packDir = join(repoRoot, '.cache', 'pack', runId());
 export function packPackage(): string {
 	rmSync(packDir, { recursive: true, force: true });
 	mkdirSync(packDir, { recursive: true });
-	const res = spawnSync('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], {
-		cwd: packageRoot,
-		encoding: 'utf8',
-		env: { ...process.env, npm_config_update_notifier: 'false' },
-	});
-	if (res.status !== 0) throw new Error(`npm pack failed:\n${res.stdout}\n${res.stderr}`);
+	buildAndPack(repoRoot, packDir);
 	return packedTarball();
+}
+
+/**
+ * `npm run build`, then `npm pack` into packDir. The build is explicit: the repository's
+ * .npmrc turns lifecycle scripts off, so npm pack would not run a prepack build.
+ */
+export function buildAndPack(packageDir: string, destination: string): void {
+	const env = { ...process.env, npm_config_update_notifier: 'false' };
+	for (const args of [['run', 'build', '--silent'], ['pack', '--pack-destination', destination, '--loglevel=error']]) {
+		const res = spawnSync('npm', args, { cwd: packageDir, encoding: 'utf8', env });
+		if (res.status !== 0) throw new Error(`npm ${args[0]} failed in ${packageDir}:\n${res.stdout}\n${res.stderr}`);
+	}
 }
 
 export function packedTarball(): string {

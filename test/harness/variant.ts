@@ -4,17 +4,16 @@
  * nodes/services.ts, `npm run sync:package`. Built and packed like the real package.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runId } from './processes';
+import { buildAndPack } from './package';
+import { scratchDir } from './scratch';
 import { repoRoot } from './versions';
 
 const SAMPLE_DIR = join(repoRoot, 'test', 'sample-service');
 /** What a build and `npm pack` read; node_modules is linked, not copied. */
-const SOURCES = ['package.json', 'README.md', 'LICENSE', 'packages/n8n-nodes-pdf-webhooks', 'scripts/sync-package.ts'];
-/** The variant's own package folder, laid out as in the repository. */
-const PACKAGE_DIR = ['packages', 'n8n-nodes-pdf-webhooks'] as const;
+const SOURCES = ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'gulpfile.js', 'nodes', 'credentials', 'core', 'scripts/sync-package.ts'];
 
 function run(command: string, args: string[], cwd: string): void {
 	const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -32,29 +31,25 @@ export function withSampleRegistryLines(registry: string, lines: string): string
 	return next;
 }
 
-/** Where this run builds the variant; the global teardown removes it. */
-export function variantDir(): string {
-	return join(repoRoot, '.cache', 'variant', runId());
-}
-
-/** Builds the variant in .cache/variant/<run>/ and returns its tarball. */
+/**
+ * Builds the variant in a folder of this run's (removed with the run's other folders) and
+ * returns its tarball.
+ */
 export function packSampleVariant(): string {
-	const dir = variantDir();
-	rmSync(dir, { recursive: true, force: true });
+	const dir = scratchDir('variant-');
 	mkdirSync(join(dir, 'scripts'), { recursive: true });
-	for (const source of SOURCES) cpSync(join(repoRoot, source), join(dir, source), { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
+	for (const source of SOURCES) cpSync(join(repoRoot, source), join(dir, source), { recursive: true });
 	symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-	rmSync(join(dir, ...PACKAGE_DIR, 'dist'), { recursive: true, force: true });
 
 	// The two steps the README names: the folder, and its lines in the registry.
-	cpSync(join(SAMPLE_DIR, 'SampleDocs'), join(dir, ...PACKAGE_DIR, 'nodes', 'SampleDocs'), { recursive: true });
-	const registryPath = join(dir, ...PACKAGE_DIR, 'nodes', 'services.ts');
+	cpSync(join(SAMPLE_DIR, 'SampleDocs'), join(dir, 'nodes', 'SampleDocs'), { recursive: true });
+	const registryPath = join(dir, 'nodes', 'services.ts');
 	writeFileSync(registryPath, withSampleRegistryLines(readFileSync(registryPath, 'utf8'), readFileSync(join(SAMPLE_DIR, 'registry-lines.txt'), 'utf8')));
 	run('npx', ['tsx', 'scripts/sync-package.ts'], dir);
 
 	const packDir = join(dir, 'pack');
 	mkdirSync(packDir);
-	run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], join(dir, ...PACKAGE_DIR));
+	buildAndPack(dir, packDir);
 	const [tarball] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
 	if (!tarball) throw new Error(`npm pack left no tarball in ${packDir}`);
 	return join(packDir, tarball);

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..');
-/** The publishable package (an npm workspace): what `npm pack` packs and n8n installs. */
-export const packageRoot = join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks');
 const versionsFile = join(repoRoot, 'scripts', 'n8n-versions.json');
 
 export type N8nVersion = string;

@@ -101,6 +101,8 @@ export const REPORTFLOW_DEFAULT_DESIGNS: ReportFlowDesign[] = [
 	},
 ];
 
+// Control characters are what this pattern is for: ReportFlow refuses them in file names.
+// eslint-disable-next-line no-control-regex
 const INVALID_FILE_NAME = /[/\\:*?"<>|\u0000-\u001f\u007f]/;
 const MAX_BODY = 50 * 1024 * 1024;
 

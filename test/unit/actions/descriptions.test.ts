@@ -14,11 +14,11 @@ import { join } from 'node:path';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { Docflo } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/Docflo.node';
-import { DocGenLab } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLab.node';
-import { PdfGorilla } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorilla.node';
-import { PdfSign } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSign.node';
-import { ReportFlow } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlow.node';
+import { Docflo } from '../../../nodes/Docflo/Docflo.node';
+import { DocGenLab } from '../../../nodes/DocGenLab/DocGenLab.node';
+import { PdfGorilla } from '../../../nodes/PdfGorilla/PdfGorilla.node';
+import { PdfSign } from '../../../nodes/PdfSign/PdfSign.node';
+import { ReportFlow } from '../../../nodes/ReportFlow/ReportFlow.node';
 
 const FIXTURE = join(__dirname, 'fixtures', 'descriptions.json');
 

@@ -9,8 +9,8 @@ import { Readable } from 'node:stream';
 import { mock } from 'jest-mock-extended';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { Docflo } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/Docflo.node';
-import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/actions/extract';
+import { Docflo } from '../../../nodes/Docflo/Docflo.node';
+import { DEFAULT_EXTRACT_OPTIONS, extractFields, locateDocument, type ExtractOptions, type LocatedDocument } from '../../../nodes/Docflo/actions/extract';
 import { DOCFLO_DOCUMENT_PROCESSED } from '../delivery/providerVectors';
 import { json, runAction, runActionError, shape } from './runAction';
 

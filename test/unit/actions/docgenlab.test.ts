@@ -1,5 +1,5 @@
 /** DocGenLab action node, every operation: request shapes, the API key, links and the API fallback, idempotency, polling, errors. */
-import { DocGenLab } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLab.node';
+import { DocGenLab } from '../../../nodes/DocGenLab/DocGenLab.node';
 import { PDF_BYTES, ZIP_BYTES } from '../fetch/fakeExecute';
 import { ProcessedStore, json, runAction, runActionError, shape } from './runAction';
 

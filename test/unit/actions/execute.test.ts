@@ -13,7 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { forEachItem, requiredString } from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/execute';
+import { forEachItem, requiredString } from '../../../core/actions/execute';
 
 const NODE: INode = {
 	id: '5f0e2a4c-0000-4000-8000-000000000003',

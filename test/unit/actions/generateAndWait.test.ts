@@ -8,9 +8,9 @@ import { createHmac } from 'node:crypto';
 import { mock } from 'jest-mock-extended';
 import type { INode, IWebhookFunctions } from 'n8n-workflow';
 
-import { WAIT_NONCE_PARAMETER, callbackSecret } from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/wait';
-import { webhook as docGenLabWebhook } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/actions/document/generateAndWait';
-import { webhook as pdfGorillaWebhook } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/actions/pdf/generateAndWait';
+import { WAIT_NONCE_PARAMETER, callbackSecret } from '../../../core/actions/wait';
+import { webhook as docGenLabWebhook } from '../../../nodes/DocGenLab/actions/document/generateAndWait';
+import { webhook as pdfGorillaWebhook } from '../../../nodes/PdfGorilla/actions/pdf/generateAndWait';
 
 const NODE: INode = {
 	id: '5f0e2a4c-0000-4000-8000-00000000000a',

@@ -3,9 +3,9 @@
  * endpoints with the node's credential, and execute reads a version 1 text field and a
  * version 1.1 locator alike.
  */
-import { isSafeId, SAFE_ID_PATTERN } from '../../../packages/n8n-nodes-pdf-webhooks/core/ids';
-import { DocGenLab } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLab.node';
-import { ReportFlow } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlow.node';
+import { isSafeId, SAFE_ID_PATTERN } from '../../../core/ids';
+import { DocGenLab } from '../../../nodes/DocGenLab/DocGenLab.node';
+import { ReportFlow } from '../../../nodes/ReportFlow/ReportFlow.node';
 import { json, runAction, runActionError, runListSearch, shape } from './runAction';
 
 jest.mock('n8n-workflow', () => jest.requireActual<{ mockSleep: () => object }>('./runAction').mockSleep());

@@ -1,5 +1,5 @@
 /** PDF Gorilla action node, every operation: request shapes, the API key, fresh links, polling, errors, Skip Already Processed. */
-import { PdfGorilla } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorilla.node';
+import { PdfGorilla } from '../../../nodes/PdfGorilla/PdfGorilla.node';
 import { PDF_BYTES } from '../fetch/fakeExecute';
 import { ProcessedStore, json, runAction, runActionError, shape } from './runAction';
 

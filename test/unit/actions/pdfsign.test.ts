@@ -1,5 +1,5 @@
 /** PDF-Sign action node, every operation: request shapes, the API key, sizes, errors, Skip Already Processed. */
-import { PdfSign } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSign.node';
+import { PdfSign } from '../../../nodes/PdfSign/PdfSign.node';
 import { PDF_BYTES } from '../fetch/fakeExecute';
 import { ProcessedStore, json, runAction, runActionError, shape } from './runAction';
 

@@ -5,7 +5,7 @@
 import { mock } from 'jest-mock-extended';
 import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
-import { claimOnce, onceFor, PERSISTED_EVENTS, releaseClaim, STALE_LOCK_MS, type Claim } from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed';
+import { claimOnce, onceFor, PERSISTED_EVENTS, releaseClaim, STALE_LOCK_MS, type Claim } from '../../../core/actions/processed';
 
 /** A claim written to the database, as for items answered Immediately. */
 const claim = (key: string): Claim => ({ key, persist: true, retryOfFailedDelivery: false });
@@ -101,7 +101,7 @@ function createContext(options: { table?: ProcessedDataTable; nodeId?: string; m
 function claimOnceInAnotherProcess(): typeof claimOnce {
 	let claimInProcess!: typeof claimOnce;
 	jest.isolateModules(() => {
-		claimInProcess = (jest.requireActual('../../../packages/n8n-nodes-pdf-webhooks/core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
+		claimInProcess = (jest.requireActual('../../../core/actions/processed') as { claimOnce: typeof claimOnce }).claimOnce;
 	});
 	return claimInProcess;
 }

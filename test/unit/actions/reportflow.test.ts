@@ -1,5 +1,5 @@
 /** ReportFlow action node, every operation: request shapes, AppKey/SecretKey, file lists, ZIPs, generation, polling, errors. */
-import { ReportFlow } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlow.node';
+import { ReportFlow } from '../../../nodes/ReportFlow/ReportFlow.node';
 import { PDF_BYTES, ZIP_BYTES } from '../fetch/fakeExecute';
 import { ProcessedStore, json, runAction, runActionError, shape } from './runAction';
 

@@ -2,7 +2,7 @@
 import { mock } from 'jest-mock-extended';
 import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { findOperation, resourceProperties, routeExecute, routeWebhook, type ActionNodeShape, type ActionOperation } from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/router';
+import { findOperation, resourceProperties, routeExecute, routeWebhook, type ActionNodeShape, type ActionOperation } from '../../../core/actions/router';
 
 function operation(value: string, webhook?: ActionOperation['webhook']): ActionOperation {
 	return {

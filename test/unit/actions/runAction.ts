@@ -21,11 +21,11 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { DocfloApi } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/DocfloApi.credentials';
-import { DocGenLabApi } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/DocGenLabApi.credentials';
-import { PdfGorillaApi } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/PdfGorillaApi.credentials';
-import { PdfSignApi } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/PdfSignApi.credentials';
-import { ReportFlowApi } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/ReportFlowApi.credentials';
+import { DocfloApi } from '../../../credentials/DocfloApi.credentials';
+import { DocGenLabApi } from '../../../credentials/DocGenLabApi.credentials';
+import { PdfGorillaApi } from '../../../credentials/PdfGorillaApi.credentials';
+import { PdfSignApi } from '../../../credentials/PdfSignApi.credentials';
+import { ReportFlowApi } from '../../../credentials/ReportFlowApi.credentials';
 import { createExecuteContext, type RecordedRequest, type Scripted } from '../fetch/fakeExecute';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(

@@ -21,7 +21,7 @@ import {
 	waitNonceOf,
 	whyPoll,
 	withWaitNonce,
-} from '../../../packages/n8n-nodes-pdf-webhooks/core/actions/wait';
+} from '../../../core/actions/wait';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn(async () => await Promise.resolve()) }));
 

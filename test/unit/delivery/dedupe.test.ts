@@ -2,8 +2,8 @@
  * core/ledger.ts and core/delivery/dedupe.ts: the process-wide memory behind the trigger's
  * retry filter. Every test uses scopes of its own: the delivery memory is module state.
  */
-import { DELIVERY_MEMORY, admitDelivery, settleDelivery } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/dedupe';
-import { Ledger, LedgerRegistry, hashKey } from '../../../packages/n8n-nodes-pdf-webhooks/core/ledger';
+import { DELIVERY_MEMORY, admitDelivery, settleDelivery } from '../../../core/delivery/dedupe';
+import { Ledger, LedgerRegistry, hashKey } from '../../../core/ledger';
 
 const T0 = Date.UTC(2026, 3, 6, 10, 1, 23, 456);
 const HOUR = 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import { checkIncomingAuth, type AuthVerdict, type IncomingAuth } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/incomingAuth';
+import { checkIncomingAuth, type AuthVerdict, type IncomingAuth } from '../../../core/delivery/incomingAuth';
 
 type Headers = Record<string, string | string[] | undefined>;
 

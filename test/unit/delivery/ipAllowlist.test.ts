@@ -1,4 +1,4 @@
-import { isIpAllowed, parseAllowlist, parseIpAddress, type IpRange } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/ipAllowlist';
+import { isIpAllowed, parseAllowlist, parseIpAddress, type IpRange } from '../../../core/delivery/ipAllowlist';
 
 function ranges(text: string): IpRange[] {
 	const parsed = parseAllowlist(text);

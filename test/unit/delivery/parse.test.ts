@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { getArray, getObject, getString, parseJsonObject, type ParsedBody } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/parse';
-import { headerValue } from '../../../packages/n8n-nodes-pdf-webhooks/core/values';
+import { getArray, getObject, getString, parseJsonObject, type ParsedBody } from '../../../core/delivery/parse';
+import { headerValue } from '../../../core/values';
 import {
 	DOCFLO_DOCUMENT_PROCESSED,
 	PDF_GORILLA_COMPLETED,

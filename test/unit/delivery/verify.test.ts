@@ -7,8 +7,8 @@ import {
 	matchesSharedSecret,
 	safeEqual,
 	verifySignature,
-} from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/verify';
-import type { HmacScheme } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
+} from '../../../core/delivery/verify';
+import type { HmacScheme } from '../../../core/service';
 import {
 	CURRENT_SECRET,
 	DOCFLO_DOCUMENT_PROCESSED,

@@ -1,4 +1,4 @@
-import { isApiUrl, type ApiAccess } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/transport';
+import { isApiUrl, type ApiAccess } from '../../../core/fetch/transport';
 
 const pdfSign: ApiAccess = { credentialType: 'pdfSignApi', origin: 'https://api.pdf-sign.com', basePath: '/functions/v1' };
 

@@ -12,7 +12,7 @@ import {
 	formatBytes,
 	sanitizeFileName,
 	type DownloadOptions,
-} from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/download';
+} from '../../../core/fetch/download';
 import {
 	CDN_HOST,
 	createExecuteContext,
@@ -28,7 +28,7 @@ import {
 	type ExecuteInit,
 	type Scripted,
 } from './fakeExecute';
-import type { HttpCall } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/transport';
+import type { HttpCall } from '../../../core/fetch/transport';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual<Record<string, unknown>>('n8n-workflow'),

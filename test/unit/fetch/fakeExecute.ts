@@ -10,8 +10,8 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { mock } from 'jest-mock-extended';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/retry';
-import type { HttpCall } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/transport';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../core/fetch/retry';
+import type { HttpCall } from '../../../core/fetch/transport';
 
 /** A public address (not in any of urlPolicy's non-public ranges). */
 export const PUBLIC_ADDRESS = '93.184.216.34';

@@ -10,7 +10,7 @@ import {
 	type RetryOptions,
 	type RetryPolicy,
 	withRetries,
-} from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/retry';
+} from '../../../core/fetch/retry';
 
 const NOW = Date.UTC(2026, 3, 6, 10, 0, 0);
 

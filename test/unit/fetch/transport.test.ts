@@ -5,8 +5,8 @@
  */
 import { NodeApiError, NodeOperationError, sleep, type JsonObject } from 'n8n-workflow';
 
-import { requestJson, withResponse, type HttpCall, type OpenResponse } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/transport';
-import { pdfGorilla } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/descriptor';
+import { requestJson, withResponse, type HttpCall, type OpenResponse } from '../../../core/fetch/transport';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
 import {
 	API_ORIGIN,
 	CDN_HOST,

@@ -6,7 +6,7 @@ import {
 	redactUrl,
 	type UrlPolicy,
 	type UrlVerdict,
-} from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/urlPolicy';
+} from '../../../core/fetch/urlPolicy';
 
 const publicServices: UrlPolicy = {
 	allowedHosts: [

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 
-import { Ledger, type LedgerLimits } from '../../../packages/n8n-nodes-pdf-webhooks/core/ledger';
+import { Ledger, type LedgerLimits } from '../../../core/ledger';
 import { runs } from './arbitraries';
 
 /** The documented behaviour, written plainly. */

@@ -8,12 +8,12 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Recognition, ServiceDescriptor } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
-import { docGenLab } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/descriptor';
-import { docflo } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/descriptor';
-import { pdfGorilla } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/descriptor';
-import { pdfSign } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/descriptor';
-import { reportFlow } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/descriptor';
+import type { Recognition, ServiceDescriptor } from '../../../core/service';
+import { docGenLab } from '../../../nodes/DocGenLab/descriptor';
+import { docflo } from '../../../nodes/Docflo/descriptor';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
+import { pdfSign } from '../../../nodes/PdfSign/descriptor';
+import { reportFlow } from '../../../nodes/ReportFlow/descriptor';
 import { anyString, isPlainJsonObject, jsonObjectArb, jsonValueArb, mutatedExampleValueArb, runs, viaJson, type Json } from './arbitraries';
 import { serviceIds } from '../../registry';
 

@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 
 import fc from 'fast-check';
 
-import { isIpAllowed, parseAllowlist, parseIpAddress, type IpRange } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/ipAllowlist';
+import { isIpAllowed, parseAllowlist, parseIpAddress, type IpRange } from '../../../core/delivery/ipAllowlist';
 import { anyString, runs } from './arbitraries';
 
 // ---------------------------------------------------------------------------------------------

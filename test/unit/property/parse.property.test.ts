@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 
-import { parseJsonObject } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/parse';
-import { headerValue } from '../../../packages/n8n-nodes-pdf-webhooks/core/values';
+import { parseJsonObject } from '../../../core/delivery/parse';
+import { headerValue } from '../../../core/values';
 import { anyString, bodyBytesArb, isPlainJsonObject, jsonObjectArb, jsonValueArb, oddCasing, runs } from './arbitraries';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -14,11 +14,11 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeType, IWebhookResponseData } from 'n8n-workflow';
 
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 import { createWebhookContext, type CapturedResponse, type Headers } from '../triggers/context';
 import {
 	DOCFLO_DOCUMENT_PROCESSED,
@@ -51,7 +51,7 @@ import {
 	utf16Unit,
 	viaJson,
 } from './arbitraries';
-import { SERVICES } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/services';
+import { SERVICES } from '../../../nodes/services';
 import { SERVICE_FILES, triggerTypes } from '../../registry';
 
 // ---------------------------------------------------------------------------------------------

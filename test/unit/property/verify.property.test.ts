@@ -12,9 +12,9 @@ import { createHash, createHmac } from 'node:crypto';
 
 import fc from 'fast-check';
 
-import { checkIncomingAuth, type IncomingAuth } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/incomingAuth';
-import { checkTimestamp, computeSignature, matchesSharedSecret, safeEqual, verifySignature } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/verify';
-import type { HmacScheme } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
+import { checkIncomingAuth, type IncomingAuth } from '../../../core/delivery/incomingAuth';
+import { checkTimestamp, computeSignature, matchesSharedSecret, safeEqual, verifySignature } from '../../../core/delivery/verify';
+import type { HmacScheme } from '../../../core/service';
 import { anyString, isWellFormed, oddCasing, runs, secretArb, utf16Unit } from './arbitraries';
 
 /** `a` with the code unit at `at` replaced by `char` (unchanged when `a` is empty). */

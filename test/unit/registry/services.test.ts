@@ -8,13 +8,13 @@ import { join } from 'node:path';
 
 import type { ICredentialType } from 'n8n-workflow';
 
-import type { ServiceDescriptor } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
+import type { ServiceDescriptor } from '../../../core/service';
 import { SERVICE_NAMES } from '../../providers/util';
-import { SERVICES, packageN8nLists } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/services';
+import { SERVICES, packageN8nLists } from '../../../nodes/services';
 import { PACKAGE_NAME, SERVICE_FILES, actionNode, credentialTypes, requiredCredentials, triggerNode } from '../../registry';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const packageJson = JSON.parse(readFileSync(join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks', 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
 const fieldNames = (credential: ICredentialType): string[] => credential.properties.map((p) => p.name);
@@ -114,7 +114,7 @@ describe.each(SERVICE_FILES.map((s) => [s.displayName, s] as const))('%s: descri
 
 	test.each(service.credentials.map((c) => [c.className, c.file] as const))('%s declares its field names once and uses only those', (className, file) => {
 		const credential = credentials.find((c) => c.name === className.charAt(0).toLowerCase() + className.slice(1))!;
-		const module = require(join(repoRoot, 'packages', 'n8n-nodes-pdf-webhooks', `${file}.ts`)) as Record<string, unknown>;
+		const module = require(join(repoRoot, `${file}.ts`)) as Record<string, unknown>;
 		const fieldsConstant = Object.entries(module).find(([name]) => name.endsWith('_FIELDS'));
 		expect(fieldsConstant).toBeDefined();
 		expect(Object.values(fieldsConstant![1] as Record<string, string>).sort()).toEqual(fieldNames(credential).sort());

@@ -5,18 +5,18 @@
  */
 import fc from 'fast-check';
 
-import { resetConfirmationState } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/confirmBudget';
-import { compactJson } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/authenticity';
-import { MAX_BODY_BYTES } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/requestChecks';
-import { sameJsonValue } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/parse';
-import { redactDetail } from '../../../packages/n8n-nodes-pdf-webhooks/core/fetch/redact';
-import { docGenLab as docGenLabDescriptor } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/descriptor';
-import { isSafeId } from '../../../packages/n8n-nodes-pdf-webhooks/core/ids';
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { resetConfirmationState } from '../../../core/delivery/confirmBudget';
+import { compactJson } from '../../../core/delivery/authenticity';
+import { MAX_BODY_BYTES } from '../../../core/delivery/requestChecks';
+import { sameJsonValue } from '../../../core/delivery/parse';
+import { redactDetail } from '../../../core/fetch/redact';
+import { docGenLab as docGenLabDescriptor } from '../../../nodes/DocGenLab/descriptor';
+import { isSafeId } from '../../../core/ids';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 import { atTimeOfVectors, expectRejected, newWorkflowId, runWebhook } from '../triggers/context';
 import {
 	CURRENT_SECRET,
@@ -365,7 +365,7 @@ describe('class 7: rejection bodies and service error texts', () => {
 
 describe('class 6: download limits are not unlimited by default', () => {
 	test('Max File Size defaults to 100 MB and Overall Timeout to 600 s; 0 still means no limit', () => {
-		const { readDownloadSettings, downloadProperties } = jest.requireActual<typeof import('../../../packages/n8n-nodes-pdf-webhooks/core/actions/properties')>('../../../packages/n8n-nodes-pdf-webhooks/core/actions/properties');
+		const { readDownloadSettings, downloadProperties } = jest.requireActual<typeof import('../../../core/actions/properties')>('../../../core/actions/properties');
 		const ctx = (options: Record<string, unknown>) =>
 			({ getNodeParameter: (name: string, _i: number, fallback: unknown) => (name === 'downloadOptions' ? options : fallback) }) as unknown as Parameters<typeof readDownloadSettings>[0];
 		expect(readDownloadSettings(ctx({}), 0)).toMatchObject({ maxBytes: 100 * 1024 * 1024, totalTimeoutMs: 600_000 });

@@ -4,11 +4,11 @@
  */
 import { NodeOperationError, type ICredentialDataDecryptedObject, type INodeType } from 'n8n-workflow';
 
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 import { type ContextInit, type RequestInit, atTimeOfVectors, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
 import {
 	DOCFLO_CREDENTIALS,

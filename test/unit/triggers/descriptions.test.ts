@@ -12,21 +12,21 @@ import type {
 	IHookFunctions,
 } from 'n8n-workflow';
 
-import { docflo } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/descriptor';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { docGenLab } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/descriptor';
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { pdfGorilla } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/descriptor';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { pdfSign } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/descriptor';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { reportFlow } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/descriptor';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
-import type { ServiceDescriptor } from '../../../packages/n8n-nodes-pdf-webhooks/core/service';
+import { docflo } from '../../../nodes/Docflo/descriptor';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { docGenLab } from '../../../nodes/DocGenLab/descriptor';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { pdfSign } from '../../../nodes/PdfSign/descriptor';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { reportFlow } from '../../../nodes/ReportFlow/descriptor';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
+import type { ServiceDescriptor } from '../../../core/service';
 import { defaultParameters } from './context';
 import { CURRENT_SECRET } from './vectors';
-import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/DocfloWebhookApi.credentials';
-import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/PdfSignWebhookApi.credentials';
+import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
 import { triggerTypes } from '../../registry';
 
 interface Case {

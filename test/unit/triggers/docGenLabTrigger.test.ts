@@ -3,8 +3,8 @@
  * `webhook.test` ping (docgenlab-webhooks.txt), optionally confirmed with
  * GET /documents/{id} (API-NOTES.md).
  */
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { resetConfirmationState } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/confirmBudget';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { resetConfirmationState } from '../../../core/delivery/confirmBudget';
 import { expectAcknowledged, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	DOCGENLAB_API_CREDENTIALS,

@@ -4,7 +4,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	ALL_SECRETS,

@@ -4,7 +4,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { atTimeOfVectors, expectAcknowledged, expectNoLeak, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import {
 	ALL_SECRETS,

@@ -2,7 +2,7 @@
  * ReportFlow Trigger at the node level: an unsigned `file.completed` POST
  * (reportflow-webhooks.txt), one item per file by default.
  */
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 import { atTimeOfVectors, expectAcknowledged, expectRejected, expectStarted, newWorkflowId, runWebhook } from './context';
 import { REPORTFLOW_FILE_COMPLETED, REPORTFLOW_TWO_FILES, buf, json, plainRequest } from './vectors';
 

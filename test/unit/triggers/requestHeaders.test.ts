@@ -5,11 +5,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { REDACTED, isSecretHeaderName, redactedHeaders } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/headers';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { REDACTED, isSecretHeaderName, redactedHeaders } from '../../../core/delivery/headers';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 import { atTimeOfVectors, runWebhook } from './context';
 import {
 	CURRENT_SECRET,

@@ -5,12 +5,12 @@
  */
 import type { INodeType, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { unreachableUrlHint, whyUnreachableFromInternet } from '../../../packages/n8n-nodes-pdf-webhooks/core/delivery/reachability';
-import { DocfloTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/Docflo/DocfloTrigger.node';
-import { DocGenLabTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/DocGenLab/DocGenLabTrigger.node';
-import { PdfGorillaTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfGorilla/PdfGorillaTrigger.node';
-import { PdfSignTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/PdfSign/PdfSignTrigger.node';
-import { ReportFlowTrigger } from '../../../packages/n8n-nodes-pdf-webhooks/nodes/ReportFlow/ReportFlowTrigger.node';
+import { unreachableUrlHint, whyUnreachableFromInternet } from '../../../core/delivery/reachability';
+import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
+import { DocGenLabTrigger } from '../../../nodes/DocGenLab/DocGenLabTrigger.node';
+import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
+import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
+import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
 
 interface Case {
 	name: string;

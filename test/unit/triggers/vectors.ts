@@ -21,10 +21,10 @@ import {
 	hmacHex,
 } from '../delivery/providerVectors';
 import type { Headers, RequestInit } from './context';
-import { DOCFLO_WEBHOOK_API_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/DocfloWebhookApi.credentials';
-import { DOCGENLAB_API_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/DocGenLabApi.credentials';
-import { PDF_GORILLA_API_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/PdfGorillaApi.credentials';
-import { PDF_SIGN_WEBHOOK_API_FIELDS } from '../../../packages/n8n-nodes-pdf-webhooks/credentials/PdfSignWebhookApi.credentials';
+import { DOCFLO_WEBHOOK_API_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { DOCGENLAB_API_FIELDS } from '../../../credentials/DocGenLabApi.credentials';
+import { PDF_GORILLA_API_FIELDS } from '../../../credentials/PdfGorillaApi.credentials';
+import { PDF_SIGN_WEBHOOK_API_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
 
 export {
 	CURRENT_SECRET,

@@ -1,0 +1,2 @@
+// Scripts are linted like tests: see test/eslint.config.mjs.
+export { default } from '../test/eslint.config.mjs';
