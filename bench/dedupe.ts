@@ -8,11 +8,9 @@
  * - the download action's claim, claimOnce with persist (core/actions/processed.ts), for a new
  *   event with 0, 10,000 and 100,000 events remembered by the workflow: that many keys in the
  *   memory ledger and n8n's processed_data row as those claims left it (the newest
- *   PERSISTED_EVENTS events), against a model of n8n's processed_data helper (below);
- * - for contrast, the design before issue 14 (bench/legacy/, copied from git): the trigger's
- *   static-data filter (rememberDelivery, at most 2,000 keys, the whole map copied and, per
- *   new key, saved whole) and the claim with no memory in front, one processed_data row of up
- *   to 20,000 entries (10,000 events) read and written whole per claim.
+ *   PERSISTED_EVENTS events), against a model of n8n's processed_data helper (below).
+ * The design before issue 14 (a static-data filter and a claim with no memory in front) was
+ * measured here too until it was removed; its figures stay in bench/RESULTS.md, section 5.
  *
  * Every size is measured in each of several rounds, the sizes' order alternating between
  * rounds; each round starts from a freshly filled state (the clock moved past the 48 h
@@ -25,20 +23,14 @@
  * as the JSON below, so the real cost of a large row is higher than measured here).
  */
 import { createHash } from 'node:crypto';
-import type { DeduplicationItemTypes, ICheckProcessedOptions, IDataObject, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
+import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutput, IExecuteFunctions } from 'n8n-workflow';
 
 import { claimOnce, PERSISTED_EVENTS } from '../core/actions/processed';
 import { admitDelivery } from '../core/delivery/dedupe';
 import { hashKey } from '../core/ledger';
-import { rememberDelivery } from './legacy/dedupe-before-14';
-import { claimOnce as claimOnceBefore14 } from './legacy/processed-before-14';
 import { fmt, log, type Row } from './lib';
 
 export const REMEMBERED = [0, 10_000, 100_000];
-
-/** The old static-data filter's default cap, and the old claims row's (bench/legacy/). */
-const OLD_FILTER_MAX = 2000;
-const OLD_CLAIMS_MAX_ENTRIES = 20_000;
 
 const HOUR = 60 * 60 * 1000;
 
@@ -195,35 +187,6 @@ const admitNow: Design = {
 	},
 };
 
-/**
- * The trigger's filter before issue 14: rememberDelivery on the node's static data, which n8n
- * loads (JSON) with the workflow for each request and saves whole (JSON) when it changed.
- */
-const admitBefore14: Design = {
-	label: 'Before issue 14: trigger retry filter in static data (rememberDelivery, loaded and saved whole per new key), per new event',
-	holds: (n) => `${Math.min(n, OLD_FILTER_MAX).toLocaleString('en-US')} keys (cap ${OLD_FILTER_MAX.toLocaleString('en-US')}: older ones forgotten)`,
-	perRound: 200,
-	async: false,
-	async prepare(remembered) {
-		const now = Date.now();
-		const seen: Record<string, number> = {};
-		const held = Math.min(remembered, OLD_FILTER_MAX);
-		const base = `${++run}-`;
-		for (let i = remembered - held; i < remembered; i++) {
-			seen[createHash('sha256').update(`pdfGorilla:old-${base}${i}`, 'utf8').digest('base64url').slice(0, 24)] = now - (remembered - i);
-		}
-		let staticJson = JSON.stringify({ 'node:PDF Gorilla Trigger': { seenDeliveries: seen } });
-		const keys = Array.from({ length: this.perRound }, (_, i) => `pdfGorilla:cma1b2c3d4e5f6g7h8-${base}${i}`);
-		return (i) => {
-			const staticData = JSON.parse(staticJson) as Record<string, IDataObject>;
-			const nodeData = staticData['node:PDF Gorilla Trigger'];
-			const before = nodeData.seenDeliveries;
-			if (rememberDelivery(nodeData, keys[i], Date.now()) !== 'new') throw new Error('rememberDelivery did not admit a new event');
-			if (nodeData.seenDeliveries !== before) staticJson = JSON.stringify(staticData);
-		};
-	},
-};
-
 /** The download's claim now: memory first, then the processed_data row under a lock row. */
 function claimNow(table: ProcessedData): Design {
 	return {
@@ -250,33 +213,6 @@ function claimNow(table: ProcessedData): Design {
 			return async (i) => {
 				next();
 				if (!(await claimOnce(ctx, { key: keys[i], persist: true, retryOfFailedDelivery: false }))) throw new Error('claimOnce refused a new event');
-			};
-		},
-	};
-}
-
-/** The download's claim before issue 14: no memory, one row of up to 20,000 entries. */
-function claimBefore14(table: ProcessedData): Design {
-	return {
-		label: 'Before issue 14: download action claim (processed_data row of up to 20,000 entries, no memory in front), per new event',
-		holds: (n) => `${Math.min(n, OLD_CLAIMS_MAX_ENTRIES / 2).toLocaleString('en-US')} in the row (cap ${(OLD_CLAIMS_MAX_ENTRIES / 2).toLocaleString('en-US')} events: older ones forgotten)`,
-		perRound: 100,
-		async: true,
-		async prepare(remembered) {
-			const workflowId = `bench-claim-before-14-${remembered}`;
-			table.clear();
-			const { ctx, next } = downloadContext(table, workflowId);
-			const base = `${++run}-`;
-			const rowHashes: string[] = [];
-			for (let i = Math.max(0, remembered - OLD_CLAIMS_MAX_ENTRIES / 2); i < remembered; i++) {
-				const key = `pdfGorilla:${hashKey(`pdfGorilla:old-${base}${i}`)}`;
-				rowHashes.push(ProcessedData.hash(key), ProcessedData.hash(`${key}@execution:old-${i}`));
-			}
-			if (rowHashes.length) table.fill(workflowId, 'workflow', 'download-node', rowHashes);
-			const keys = Array.from({ length: this.perRound }, (_, i) => `pdfGorilla:${hashKey(`pdfGorilla:new-${base}${i}`)}`);
-			return async (i) => {
-				next();
-				if (!(await claimOnceBefore14(ctx, keys[i]))) throw new Error('claimOnce (before issue 14) refused a new event');
 			};
 		},
 	};
@@ -331,8 +267,6 @@ export async function benchDedupe(rounds = Number(process.env.BENCH_DEDUPE_ROUND
 		for (const [design, goal] of [
 			[admitNow, '≤ 1.1'],
 			[claimNow(table), '≤ 1.1'],
-			[admitBefore14, undefined],
-			[claimBefore14(table), undefined],
 		] as const) {
 			const results = await measure(design, rounds);
 			log(`dedupe: ${design.label}: ${REMEMBERED.map((n) => `${n}: ${formatUs(results.get(n)!)} µs`).join(', ')}`);
