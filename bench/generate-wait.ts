@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 
-import { delay, N8nInstance, type ExecutionSummary } from '../test/harness/n8n';
+import { delay, N8nInstance, type ExecutionSummary, webhookUrlVariable } from '../test/harness/n8n';
 import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE, triggerNode } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
@@ -37,7 +37,7 @@ export async function benchGenerateWait(version: string, options: { runs: number
 	ensurePacked();
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost', pdfgorilla: { jobDurationMs: 60 * 60 * 1000, pdfSizeBytes: options.pdfBytes ?? 120_000 } });
-	const n8n = await N8nInstance.start({ version, label: 'bench-generate-wait', env: { WEBHOOK_URL: `${PUBLIC_ORIGIN}/`, ...options.env } });
+	const n8n = await N8nInstance.start({ version, label: 'bench-generate-wait', env: { ...webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`), ...options.env } });
 	fake.webhooks.addTunnel(PUBLIC_ORIGIN, n8n.baseUrl);
 	const ours: number[] = [];
 	const baseline: number[] = [];

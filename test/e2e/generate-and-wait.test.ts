@@ -6,7 +6,7 @@
  * n8n); a second n8n with its default loopback URL shows the polling fallback.
  */
 import { isV1, versionsUnderTest } from '../harness/versions';
-import { delay, type ExecutionSummary, type N8nInstance } from '../harness/n8n';
+import { delay, type ExecutionSummary, type N8nInstance, webhookUrlVariable } from '../harness/n8n';
 import { linearWorkflow, newWebhookId, PACKAGE, type NodeSpec } from '../harness/workflows';
 import { pdfSpecSha256, sendWebhook } from '../providers';
 import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
@@ -119,7 +119,7 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 	describe('n8n on a public https URL (through a tunnel)', () => {
 		const stack = useStack(version, {
 			fake: { publicHost: 'localhost', pdfgorilla: { jobDurationMs: NEVER_MS }, docgenlab: { stepMs: NEVER_MS } },
-			n8n: { env: { WEBHOOK_URL: `${PUBLIC_ORIGIN}/` } },
+			n8n: { env: webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`) },
 		});
 		let credential: Record<string, { id: string; name: string }>;
 

@@ -428,7 +428,7 @@ export function n8nEnvironment(
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		...webhookUrlVariable(version, `http://127.0.0.1:${port}/`),
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -457,6 +457,14 @@ export function n8nEnvironment(
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
 	return env;
+}
+
+/**
+ * The variable that tells n8n the URL the services call: N8N_WEBHOOK_URL on 2.x (which logs
+ * WEBHOOK_URL as deprecated, and prefers N8N_WEBHOOK_URL when both are set), WEBHOOK_URL on 1.x.
+ */
+export function webhookUrlVariable(version: N8nVersion, url: string): Record<string, string> {
+	return version.startsWith('1.') ? { WEBHOOK_URL: url } : { N8N_WEBHOOK_URL: url };
 }
 
 /** The CA of the fake providers' HTTPS certificates, when the e2e global setup made one. */

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 
-import type { ExecutionSummary, N8nInstance } from '../harness/n8n';
+import { type ExecutionSummary, type N8nInstance, webhookUrlVariable } from '../harness/n8n';
 import { delay } from '../harness/processes';
 import { QueueCluster } from '../harness/queue';
 import { repoRoot, versionsUnderTest } from '../harness/versions';
@@ -37,7 +37,7 @@ describe.each(versionsUnderTest())('Generate and Wait in queue mode on n8n %s', 
 	beforeAll(async () => {
 		const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 		fake = await startFakeProviders({ tls: ca, publicHost: 'localhost', pdfgorilla: { jobDurationMs: 60 * 60 * 1000 } });
-		cluster = await QueueCluster.start({ version, webhooks: 1, workers: 1, env: { WEBHOOK_URL: `${PUBLIC_ORIGIN}/` } });
+		cluster = await QueueCluster.start({ version, webhooks: 1, workers: 1, env: webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`) });
 		fake.webhooks.addTunnel(PUBLIC_ORIGIN, cluster.webhooks[0].baseUrl);
 	});
 
