@@ -47,17 +47,17 @@ export async function npmStart(trustedCaPath: string): Promise<NpmStart> {
 	// examples and starts n8n (and, on a machine that never ran it, first downloads n8n).
 	const deadline = Date.now() + 15 * 60_000;
 	let editor: RegExpMatchArray | null = null;
-	let login: RegExpMatchArray | null = null;
-	while (!editor || !login) {
+	while (!editor || !/Login:/.test(output)) {
 		if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${tail(output)}`);
 		if (Date.now() > deadline) throw new Error(`npm start printed no "Editor:"/"Login:" lines in 15 min:\n${tail(output)}`);
 		await sleep(500);
 		editor = /Editor:\s+(\S+)/.exec(output);
-		login = /Login:\s+(\S+) \/ (\S+)/.exec(output);
 	}
 	const editorUrl = editor[1].replace(/\/$/, '');
 	await waitForReadiness(editorUrl, child);
-	return { child, output: () => output, editorUrl, login: { email: login[1], password: login[2] }, localDir };
+	// npm start prints where the password is kept, not the password, as a user reads it there.
+	const login = JSON.parse(readFileSync(join(localDir, 'owner.json'), 'utf8')) as { email: string; password: string };
+	return { child, output: () => output, editorUrl, login, localDir };
 }
 
 async function waitForReadiness(editorUrl: string, child: ChildProcess): Promise<void> {

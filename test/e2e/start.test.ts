@@ -1,9 +1,12 @@
 /**
- * `npm start` as a new user runs it: n8n comes up with the ten nodes in the editor and the
- * example workflows imported, prints its URLs, and stops cleanly on Ctrl-C (SIGINT).
+ * `npm start` as a new user runs it: n8n comes up on loopback with the ten nodes in the editor
+ * and the example workflows imported, prints only what is right to follow (its URLs, where the
+ * password is, how to reach it from a service and how to try it here), and stops cleanly on
+ * Ctrl-C (SIGINT).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 
 import { EXAMPLES_DIR, loadExample, type ExampleNode } from '../harness/examples';
@@ -14,11 +17,20 @@ import { repoRoot, versionsUnderTest } from '../harness/versions';
 
 const version = versionsUnderTest()[0];
 
-/** The examples that start from one of this package's triggers: npm start prints their Production URLs. */
+/** The examples that start on a webhook (one of this package's triggers, or n8n's Webhook node): npm start prints their Production URLs. */
 const exampleFiles = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.json'));
-const triggerExamples = exampleFiles.filter((file) =>
-	(loadExample(file).nodes as ExampleNode[]).some((node) => node.type.startsWith('n8n-nodes-pdf-webhooks.') && node.type.endsWith('Trigger')),
+const webhookExamples = exampleFiles.filter((file) =>
+	(loadExample(file).nodes as ExampleNode[]).some(
+		(node) => (node.type.startsWith('n8n-nodes-pdf-webhooks.') && node.type.endsWith('Trigger')) || node.type === 'n8n-nodes-base.webhook',
+	),
 );
+
+/** An address of this machine other than loopback, if it has one. */
+function nonLoopbackAddress(): string | undefined {
+	return Object.values(networkInterfaces())
+		.flat()
+		.find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+}
 
 test(`npm start brings up n8n ${version} with the ten nodes and the examples, and Ctrl-C stops it`, async () => {
 	const port = await freePort();
@@ -40,10 +52,23 @@ test(`npm start brings up n8n ${version} with the ten nodes and the examples, an
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		expect(output).toContain(`Editor:   http://localhost:${port}`);
-		expect(triggerExamples.length).toBeGreaterThanOrEqual(5);
-		expect(output.match(/\/webhook\/[0-9a-f-]{36}\/webhook/g)).toHaveLength(triggerExamples.length);
+		// One Production URL per example that starts on a webhook, and the count it announces.
+		expect(webhookExamples.length).toBeGreaterThanOrEqual(6);
+		expect(output).toContain(`Production URLs of the ${webhookExamples.length} examples that start on a webhook`);
+		expect(output.match(new RegExp(`http://localhost:${port}/webhook/\\S+`, 'g'))).toHaveLength(webhookExamples.length);
+		// What to do with them: a public https URL for the services, the sample event to try here.
+		expect(output).toContain(version.startsWith('1.') ? 'WEBHOOK_URL=https://' : 'N8N_WEBHOOK_URL=https://');
+		expect(output).toContain("Test URL in a browser: it sends a sample event");
+		// n8n 2.x logs WEBHOOK_URL as deprecated; npm start sets the variable each version reads.
+		expect(output).not.toContain('Use N8N_WEBHOOK_URL instead');
 
 		const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { email: string; password: string };
+		// The password stays in the file the output names, out of the terminal and its scrollback.
+		expect(output).not.toContain(owner.password);
+		expect(output).toContain(`Login:    ${owner.email} (password in ${join(dir, 'owner.json')})`);
+		// Loopback only by default: nothing answers on the machine's other addresses.
+		const lan = nonLoopbackAddress();
+		if (lan) await expect(httpRequest(`http://${lan}:${port}/healthz`, { timeoutMs: 3000 })).rejects.toThrow();
 		const login = await httpRequest(`http://127.0.0.1:${port}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
