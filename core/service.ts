@@ -146,6 +146,8 @@ export interface DeliveryDescriptor {
 export interface ConfirmationLimits {
 	/** At most this many API calls per minute for confirmations (per API credential, per n8n process). */
 	callsPerMinute: number;
+	/** Who asks (core/ip.ts `senderGroup`): one sender gets a fair share of the calls, not all of them. */
+	sender: string;
 }
 
 export type ConfirmationResult =

@@ -14,6 +14,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { senderGroup } from '../ip';
 import { hashKey } from '../ledger';
 import type { RecognisedEvent, ServiceDescriptor } from '../service';
 import { verifyDelivery } from './authenticity';
@@ -177,7 +178,7 @@ async function confirmWithService(
 	if (!options.confirmWithApi || !service.delivery.confirm) return {};
 	const perMinute = options.confirmCallsPerMinute;
 	const callsPerMinute = typeof perMinute === 'number' && Number.isFinite(perMinute) && perMinute > 0 ? perMinute : (service.delivery.confirmCallsPerMinute ?? MINIMAL_CONFIRMATIONS_PER_MINUTE);
-	const confirmation = await service.delivery.confirm.call(this, event, { callsPerMinute });
+	const confirmation = await service.delivery.confirm.call(this, event, { callsPerMinute, sender: senderGroup(this.getRequestObject().ip) });
 	if (confirmation.outcome === 'rejected') return { stop: reject(401, confirmation.message) };
 	if (confirmation.outcome === 'misconfigured') return { stop: reject(401, confirmation.message, true) };
 	// 503 makes the service retry later instead of dropping the event.
