@@ -345,7 +345,8 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			const second = await nextJob(2);
 			expect(second.data).toEqual({ orderId: 'LOOP-2' });
 			expect(new URL(second.webhookUrl!).pathname).toBe(new URL(first.webhookUrl!).pathname);
-			await executionWhen(n8n, workflowId, executionId, (e) => isWaiting(e) && (e.data?.resultData.runData.Generate?.length ?? 0) >= 1);
+			// Waiting again: run 0 of the node is finished (job 1 with its file), run 1 waits for job 2.
+			await executionWhen(n8n, workflowId, executionId, (e) => isWaiting(e) && (e.data?.resultData.runData.Generate?.length ?? 0) >= 2);
 			const [firstDelivery] = fake.webhooks.list({ service: 'pdfgorilla', url: first.webhookUrl });
 			expect(firstDelivery.status).toBe(200);
 			const firstUrl = new URL(first.webhookUrl!);
@@ -356,7 +357,9 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			const stillWaiting = await executionWhen(n8n, workflowId, executionId, () => true);
 			expect(stillWaiting.status).toBe('waiting');
 			expect(stillWaiting.data?.resultData.error).toBeUndefined();
-			expect(stillWaiting.data?.resultData.runData.Generate).toHaveLength(1);
+			const runsWhileWaiting = stillWaiting.data!.resultData.runData.Generate;
+			expect(runsWhileWaiting.map((run) => (run as { executionStatus?: string }).executionStatus)).toEqual(['success', 'waiting']);
+			expect(runsWhileWaiting[0].data!.main[0]![0].json.jobId).toBe(first.jobId);
 			expect(newJobs()).toHaveLength(2);
 
 			fake.pdfgorilla.finishJob(second.jobId);
