@@ -157,7 +157,7 @@ function commonOptions(service: ServiceDescriptor): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to add the delivery\'s HTTP headers to each item under "headers". Signatures, secrets, Authorization, cookies, API keys and anything named like a secret are replaced by [redacted].',
+				'Whether to add the delivery\'s HTTP headers to each item under "headers". Only content type and length, user agent and the service\'s documented event and timestamp headers are shown; every other value is replaced by [redacted].',
 		},
 	];
 }
