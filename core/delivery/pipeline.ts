@@ -205,7 +205,7 @@ function admit(
 	if (isEditorTest || options.deduplicate === false || event.dedupeKey === undefined) return undefined;
 	const scope = dedupeScope(this);
 	const key = `${service.id}:${event.dedupeKey}`;
-	const admission = admitDelivery(scope, key, confirmOn, Date.now());
+	const admission = admitDelivery(scope, key, confirmOn, Date.now(), senderGroup(this.getRequestObject().ip));
 	if (confirmOn === 'success' && (admission === 'new' || admission === 'retry')) {
 		settleWhenAnswered(this.getResponseObject(), (succeeded) => settleDelivery(scope, key, succeeded, Date.now()));
 	}
