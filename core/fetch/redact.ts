@@ -26,11 +26,34 @@ const PATTERNS: Array<[RegExp, string]> = [
 	[/\b(?:ak|sk|pk|rk)_[A-Za-z0-9_-]{8,}/g, REDACTED],
 ];
 
-/** A word of 32 or more letters, digits and underscores; masked when it mixes letters and digits (an opaque token). */
-const LONG_WORD = /\b\w{32,}\b/g;
+function isWordCharacter(code: number): boolean {
+	return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+}
 
-function maskOpaqueTokens(text: string): string {
-	return text.replace(LONG_WORD, (word) => (/\d/.test(word) && /[A-Za-z]/.test(word) ? REDACTED : word));
+/** Masks every word of 32 or more letters, digits and underscores that mixes letters and digits (an opaque token); one pass. */
+export function maskOpaqueTokens(text: string): string {
+	let result = '';
+	let copied = 0;
+	let index = 0;
+	while (index < text.length) {
+		if (!isWordCharacter(text.charCodeAt(index))) {
+			index++;
+			continue;
+		}
+		const start = index;
+		let digits = false;
+		let letters = false;
+		for (; index < text.length && isWordCharacter(text.charCodeAt(index)); index++) {
+			const code = text.charCodeAt(index);
+			if (code <= 0x39) digits = true;
+			else if (code !== 0x5f) letters = true;
+		}
+		if (index - start >= 32 && digits && letters) {
+			result += `${text.slice(copied, start)}${REDACTED}`;
+			copied = index;
+		}
+	}
+	return result + text.slice(copied);
 }
 
 /** `\b<prefix>` followed by 8 or more key characters: a service's API key in an error text. */

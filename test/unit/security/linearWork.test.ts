@@ -8,7 +8,7 @@
  */
 import { checkIncomingAuth, credentialsForScheme } from '../../../core/delivery/incomingAuth';
 import { compactJson } from '../../../core/delivery/authenticity';
-import { maskUrlQueries } from '../../../core/fetch/redact';
+import { maskOpaqueTokens, maskUrlQueries } from '../../../core/fetch/redact';
 import { withoutTrailingSlashes } from '../../../core/values';
 
 const metered = {
@@ -100,6 +100,14 @@ describe('work grows linearly with what a sender sends', () => {
 		['"http" inside words', (n) => 'xhttpy'.repeat(n)],
 	])('URLs in an error text: %s', (_, make) => {
 		expect(growth(make, (text) => maskUrlQueries(text))).toMatchObject({ linear: true });
+	});
+
+	test.each<[string, (n: number) => string]>([
+		['one endless word of digits', (n) => '0'.repeat(8 * n)],
+		['words of 31 characters', (n) => `${'a1'.repeat(15)}b `.repeat(n)],
+		['tokens to mask', (n) => `${'a1'.repeat(16)} `.repeat(n)],
+	])('opaque tokens in an error text: %s', (_, make) => {
+		expect(growth(make, (text) => maskOpaqueTokens(text))).toMatchObject({ linear: true });
 	});
 
 	test.each<[string, (n: number) => string]>([
