@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { delay } from '../harness/n8n';
 import { versionsUnderTest } from '../harness/versions';
+import { maxInAnyMinute } from '../harness/windows';
 import { linearWorkflow, newWebhookId, triggerNode } from '../harness/workflows';
 import { sendWebhook, type ClientResponse } from '../providers';
 import { useStack } from './support';
@@ -17,18 +18,6 @@ const FLOOD_SECONDS = 60;
 const DOCGENLAB_CALLS_PER_MINUTE = 60;
 /** Confirm With API's default budget. */
 const CONFIRMATIONS_PER_MINUTE = 20;
-
-/** The most timestamps (ms) in any 60-s window. */
-function maxInAnyMinute(times: number[]): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let max = 0;
-	let start = 0;
-	for (let end = 0; end < sorted.length; end++) {
-		while (sorted[end] - sorted[start] >= 60_000) start++;
-		max = Math.max(max, end - start + 1);
-	}
-	return max;
-}
 
 describe.each(versionsUnderTest())('fair shares and shown headers on n8n %s', (version) => {
 	const stack = useStack(version);

@@ -40,20 +40,7 @@ async function generateAndWaitFlow(
 		typeVersion: 1,
 		parameters: { fieldToSplitOut: 'body.items', options: {} },
 	};
-	const generate: NodeSpec = {
-		name: 'Generate',
-		type: `${PACKAGE}.pdfGorilla`,
-		typeVersion: 1,
-		parameters: {
-			resource: 'pdf',
-			operation: 'generateAndWait',
-			templateId: 'tmpl_invoice',
-			data: '={{ JSON.stringify({ orderId: $json.orderId }) }}',
-			downloadOptions: { allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${stack.fake.port}` },
-			...parameters,
-		},
-		credentials: credential,
-	};
+	const generate: NodeSpec = { ...generateNode(stack, credential), parameters: { ...generateNode(stack, credential).parameters, ...parameters } };
 	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [startNode, split, node ?? generate, ...after]));
 	const url = `${n8n.baseUrl}/webhook/start-${hook}`;
 	await n8n.waitForWebhook(url);

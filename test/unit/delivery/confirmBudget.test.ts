@@ -5,21 +5,11 @@
  */
 import { resetConfirmationState, takeCall } from '../../../core/delivery/confirmBudget';
 import { senderGroup } from '../../../core/ip';
+import { maxInAnyMinute } from '../../harness/windows';
 
 const T0 = 1_750_000_000_000;
 
 beforeEach(() => resetConfirmationState());
-
-/** Calls granted in every 60-s window of `granted` (sorted times). */
-function maxInAnyMinute(granted: number[]): number {
-	let max = 0;
-	let start = 0;
-	for (let end = 0; end < granted.length; end++) {
-		while (granted[end] - granted[start] >= 60_000) start++;
-		max = Math.max(max, end - start + 1);
-	}
-	return max;
-}
 
 describe('the budget', () => {
 	test('one sender alone gets half of the budget a minute, so another sender always finds calls left', () => {
