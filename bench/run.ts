@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
  * on stdout and bench/RESULTS.md. Knobs:
  *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
- *   BENCH_ONLY=verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait   a subset
+ *   BENCH_ONLY=verify,reject,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait   a subset
  *   BENCH_DEDUPE_ROUNDS=9    alternating rounds of the deduplication microbenchmarks
  *   BENCH_E2E_DEDUPE_EVENTS=150  events per side and round of the end-to-end deduplication row
  *   BENCH_SIZES_MB=10,500    download sizes
@@ -26,6 +26,7 @@ import { benchGenerateWait } from './generate-wait';
 import { fmt, log, type Row } from './lib';
 import { benchQueue } from './queue';
 import type { TargetName } from './targets';
+import { benchRejections } from './reject';
 import { benchVerify } from './verify';
 import { benchWebhooks } from './webhook';
 
@@ -74,7 +75,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-	const only = new Set((process.env.BENCH_ONLY ?? 'verify,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait').split(','));
+	const only = new Set((process.env.BENCH_ONLY ?? 'verify,reject,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait').split(','));
 	const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	const sections: Section[] = [];
@@ -83,6 +84,10 @@ async function main(): Promise<void> {
 	if (only.has('verify')) {
 		log('signature verification');
 		sections.push({ title: '2. Signature verification per request', rows: benchVerify(seconds) });
+	}
+	if (only.has('reject')) {
+		log('what a forger can make a trigger spend before the refusal');
+		sections.push({ title: '2b. Rejecting crafted input (in process)', rows: benchRejections(seconds) });
 	}
 	if (only.has('dedupe')) {
 		log('deduplication cost against events remembered');

@@ -69,3 +69,23 @@ export function parseIpAddress(text: string): Uint8Array | null {
 	if (typeof text !== 'string' || text.length === 0 || text.length > 45) return null;
 	return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
 }
+
+/**
+ * Who a request comes from, for fair shares of what unauthenticated senders can spend: the
+ * IPv4 address, or the /64 network of an IPv6 address (one subscriber's usual allocation, so
+ * one sender cannot pose as billions). IPv4-mapped IPv6 ('::ffff:1.2.3.4', as a dual-stack
+ * socket reports IPv4 clients) is the IPv4 address; a zone id is dropped. Anything else (no
+ * address: a test, a unix socket) is one shared group.
+ */
+export function senderGroup(ip: string | undefined): string {
+	if (typeof ip !== 'string') return 'unknown';
+	const zoneStart = ip.indexOf('%');
+	const bytes = parseIpAddress(zoneStart < 0 ? ip.trim() : ip.slice(0, zoneStart).trim());
+	if (!bytes) return 'unknown';
+	if (bytes.length === 4) return Array.from(bytes).join('.');
+	const mapped = bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+	if (mapped) return Array.from(bytes.subarray(12)).join('.');
+	const groups: string[] = [];
+	for (let index = 0; index < 8; index += 2) groups.push(((bytes[index] << 8) | bytes[index + 1]).toString(16));
+	return `${groups.join(':')}::/64`;
+}

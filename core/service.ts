@@ -120,6 +120,12 @@ export interface DeliveryDescriptor {
 	credential?: WebhookCredentialFields;
 	/** The service's documented response deadline, for docs and tests (the trigger answers well within it). */
 	responseDeadlineSeconds: number;
+	/**
+	 * The service's documented headers that carry no secret (its event id, event name or
+	 * timestamp, lower-case): Include Request Headers shows them in clear, beside the generic
+	 * ones in core/delivery/headers.ts. Every other header value is redacted.
+	 */
+	shownHeaders?: string[];
 	/** Turn a parsed, authenticated payload into items, or say what is wrong with it (answered with 400). */
 	recognise(input: RecogniseInput): Recognition;
 	/**
@@ -146,6 +152,8 @@ export interface DeliveryDescriptor {
 export interface ConfirmationLimits {
 	/** At most this many API calls per minute for confirmations (per API credential, per n8n process). */
 	callsPerMinute: number;
+	/** Who asks (core/ip.ts `senderGroup`): one sender gets a fair share of the calls, not all of them. */
+	sender: string;
 }
 
 export type ConfirmationResult =

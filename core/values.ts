@@ -31,3 +31,10 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
 	if (typeof value === 'number') return String(value);
 	return typeof value === 'string' ? value : undefined;
 }
+
+/** `text` without the slashes it ends with; by hand, as `/\/+$/` takes quadratic time on a long run of slashes. */
+export function withoutTrailingSlashes(text: string): string {
+	let end = text.length;
+	while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--;
+	return text.slice(0, end);
+}

@@ -8,11 +8,12 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../fetch/retry';
 import type { ApiAccess, HttpCall } from '../fetch/transport';
 import type { UrlPolicy } from '../fetch/urlPolicy';
 import type { ServiceDescriptor } from '../service';
+import { withoutTrailingSlashes } from '../values';
 import type { DownloadSettings } from './properties';
 
 export function configuredBaseUrl(credentials: ICredentialDataDecryptedObject, fallback: string): string {
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return (configured || fallback).replace(/\/+$/, '');
+	return withoutTrailingSlashes(configured || fallback);
 }
 
 /** host[:port] of a URL as a UrlPolicy entry ('[::1]:8443' for IPv6). */
@@ -50,7 +51,7 @@ export function connectTo(
 	try {
 		const parsed = new URL(baseUrl);
 		origin = parsed.origin;
-		basePath = parsed.pathname.replace(/\/+$/, '');
+		basePath = withoutTrailingSlashes(parsed.pathname);
 		allowedHosts.push(hostEntry(parsed));
 	} catch {
 		// An unusable base URL allows no extra host; API calls then fail the URL check with a clear message.

@@ -2,19 +2,24 @@
  * Generate and Wait: an action starts a job, hands the service this execution's resume URL
  * and waits with n8n's own wait-and-resume mechanism (the one the Wait node and the "send and
  * wait" operations use). The service's callback arrives at the node's `webhook()`, which
- * verifies it and returns the node's output; n8n then continues the execution.
+ * decides whether it is this wait's genuine callback and, if so, resumes the execution; the
+ * node's `execute()` then runs once more and finishes the job (download or error).
  *
- * What n8n does around it (2.41.1 and 1.123.81, read from their waiting-webhooks and
- * workflow-execute code) decides the shape of this module:
+ * What n8n does around it (2.41.1 and 1.123.81, read from their waiting-webhooks.js,
+ * webhook-helpers.js and workflow-execute.js) decides the shape of this module:
  * - A callback that `webhook()` answers itself with `noWebhookResponse` and no `workflowData`
- *   leaves the execution waiting, untouched in the database. Throwing from `webhook()` would
- *   resume the execution with an error, so rejections never throw.
- * - After a resume the node does not run again: n8n marks it disabled and passes on what
- *   `webhook()` returned, so the download happens inside `webhook()`.
- * - When the wait times out, n8n likewise continues without running the node and passes on
- *   the waiting node's execution data: the node puts its "timed out" items there beforehand.
- * - A second callback after the resume meets a running or finished execution and gets n8n's
- *   409; the execution is not changed.
+ *   leaves the execution waiting, untouched in the database.
+ * - A `webhook()` that throws (before or after answering) does not end the wait cleanly: n8n
+ *   resets the run data, records the error and still runs the children with `[{ json: {} }]`.
+ *   So nothing here may throw: every check is made before anything is written, and an
+ *   unexpected failure is answered 503 (the service retries; the execution keeps waiting).
+ * - After a webhook resume n8n marks the node disabled and passes on what `webhook()` returned,
+ *   without running `execute()`. The only way to make a failed job the node's own error
+ *   (On Error applies, no child gets an item) is to let `execute()` run on the resumed run:
+ *   see `runExecuteOnResume`.
+ * - When the wait times out, n8n continues without running the node and passes on the waiting
+ *   node's input: the node puts its "timed out" items there beforehand.
+ * - A callback after the resume meets a running or finished execution and gets n8n's 409.
  */
 import { createHmac, randomBytes } from 'crypto';
 import {
@@ -31,6 +36,7 @@ import {
 } from 'n8n-workflow';
 
 import { whyUnreachableFromInternet } from '../delivery/reachability';
+import { safeEqual } from '../delivery/verify';
 import { forEachItem } from './execute';
 
 /** The query parameter that carries a wait's nonce on the callback URL the service gets. */
@@ -149,22 +155,119 @@ export function rawBodyOf(ctx: IWebhookFunctions): Buffer {
 	return Buffer.from(JSON.stringify(ctx.getBodyData() ?? {}), 'utf8');
 }
 
+/** Why a callback does not end the wait. The execution keeps waiting; `reason` goes to n8n's log only. */
+export interface CallbackRejection {
+	status: 400 | 401 | 409 | 503;
+	reason: string;
+}
+
+/** A callback this wait accepts: the job as the signed callback or the API reports it. */
+export interface CallbackAcceptance {
+	record: IDataObject;
+	/** The credential's API key, which the resume proof is keyed with. */
+	proofKey: string;
+}
+
+export type CallbackVerdict = { reject: CallbackRejection } | { accept: CallbackAcceptance };
+
+export function rejectWith(status: CallbackRejection['status'], reason: string): CallbackVerdict {
+	return { reject: { status, reason } };
+}
+
+/** What a refused sender learns: the status, nothing about the setup or the job. */
+const PUBLIC_REJECTION: Record<CallbackRejection['status'], string> = { 400: 'Bad request', 401: 'Unauthorized', 409: 'Conflict', 503: 'Service unavailable' };
+
 /**
- * Answers a callback that must not resume the execution; the execution keeps waiting. The
- * body says nothing about why, as for the triggers.
+ * A resume webhook's whole answer. `decide` makes every check (nonce, signature, "is this the
+ * job of the wait now in progress", the API's confirmation) and writes nothing; only then is
+ * exactly one answer written, and nothing after it can throw. A `decide` that fails
+ * unexpectedly is answered 503, so the service retries and the execution keeps waiting.
+ * Accepted: the execution resumes with the resume item, and `execute()` finishes the job.
  */
-export function rejectCallback(ctx: IWebhookFunctions, status: 400 | 401 | 409 | 503): IWebhookResponseData {
-	const messages = { 400: 'Bad request', 401: 'Unauthorized', 409: 'Conflict', 503: 'Service unavailable' };
-	ctx.getResponseObject().status(status).json({ message: messages[status] });
-	return { noWebhookResponse: true };
+export async function answerCallback(ctx: IWebhookFunctions, service: string, scope: string, decide: () => Promise<CallbackVerdict>): Promise<IWebhookResponseData> {
+	let verdict: CallbackVerdict;
+	try {
+		verdict = await decide();
+	} catch (error) {
+		verdict = rejectWith(503, `the callback could not be checked: ${(error as Error).message}`);
+	}
+	let item: INodeExecutionData | undefined;
+	if ('accept' in verdict) {
+		item = resumeItem(ctx, scope, verdict.accept);
+		if (!runExecuteOnResume(ctx)) {
+			ctx.logger.error(`${service} Generate and Wait: this n8n resumes nodes in a way the package does not know, so the callback is refused and the wait ends at Max Wait Time`);
+			verdict = rejectWith(503, 'cannot resume this execution');
+		}
+	}
+	const response = ctx.getResponseObject();
+	if ('reject' in verdict) {
+		const { status, reason } = verdict.reject;
+		ctx.logger.warn(`${service} Generate and Wait refused a callback (${status}): ${reason}`, { node: ctx.getNode().name, clientIp: ctx.getRequestObject().ip });
+		// Every service retries a 5xx on its own schedule; the header only says when we expect to be ready.
+		if (status === 503) response.setHeader('Retry-After', '30');
+		response.status(status).json({ message: PUBLIC_REJECTION[status] });
+		return { noWebhookResponse: true };
+	}
+	response.status(200).json({ received: true });
+	return { noWebhookResponse: true, workflowData: [[item!]] };
 }
 
 /**
- * Answers an accepted callback at once, before the download: the services expect a 2xx within
- * seconds and retry otherwise.
+ * n8n marks a node that its webhook resumed as disabled, which passes the webhook's items on
+ * without calling `execute()` (waiting-webhooks.js `disableNode`, in 1.123 and 2.41), and
+ * gives a webhook no way to end the execution with the node's error (a throwing `webhook()`
+ * runs the children with an empty item). The webhook context holds the execution stack entry
+ * that n8n persists and runs next (webhook-context.js: the first entry of the waiting
+ * execution's nodeExecutionStack); enabling its node again makes n8n call `execute()` with the
+ * items `webhook()` returned, so a failed job is the node's error under its On Error setting.
+ * This is the package's one use of n8n internals: the e2e tests on both versions fail if n8n
+ * changes it, and where the entry is not found the callback is refused (503), never resumed
+ * without `execute()`.
  */
-export function acknowledgeCallback(ctx: IWebhookFunctions): void {
-	ctx.getResponseObject().status(200).json({ received: true });
+export function runExecuteOnResume(ctx: IWebhookFunctions): boolean {
+	const entry = (ctx as unknown as { executeData?: { node?: { name?: unknown; disabled?: boolean } } }).executeData;
+	const node = entry?.node;
+	if (!node || node.name !== ctx.getNode().name) return false;
+	node.disabled = false;
+	return true;
+}
+
+/** The input item of the resumed run: the accepted record (as JSON text) and its proof. */
+export const RESUME_FIELD = 'generateAndWaitResume';
+
+/**
+ * Binds a resume record to this execution, this node and the credential, so that an input
+ * item made upstream (for example from a webhook body) cannot pose as a resume and make the
+ * node output some other job's file instead of generating one.
+ */
+function resumeProof(key: string, scope: string, executionId: string, nodeId: string, recordText: string): string {
+	return createHmac('sha256', key).update(JSON.stringify(['n8n-generate-and-wait-resume', scope, executionId, nodeId, recordText])).digest('hex');
+}
+
+function resumeItem(ctx: IWebhookFunctions, scope: string, accepted: CallbackAcceptance): INodeExecutionData {
+	const record = JSON.stringify(accepted.record);
+	const proof = resumeProof(accepted.proofKey, scope, ctx.getExecutionId(), ctx.getNode().id, record);
+	return { json: { [RESUME_FIELD]: { record, proof } }, pairedItem: { item: 0 } };
+}
+
+/**
+ * In `execute()`: the record this node's webhook accepted when this is the resumed run, or
+ * undefined for a fresh run. A record that does not verify (made upstream, for another
+ * execution or with another API key) is an error rather than a reason to start a new job.
+ */
+export async function resumedRecord(ctx: IExecuteFunctions, scope: string, proofKey: () => Promise<string>): Promise<IDataObject | undefined> {
+	const items = ctx.getInputData();
+	if (!items.some((item) => Object.prototype.hasOwnProperty.call(item.json, RESUME_FIELD))) return undefined;
+	const carried = items.length === 1 ? (items[0].json[RESUME_FIELD] as { record?: unknown; proof?: unknown } | null) : null;
+	const record = carried?.record;
+	const proof = carried?.proof;
+	if (typeof record === 'string' && typeof proof === 'string') {
+		const expected = resumeProof(await proofKey(), scope, ctx.getExecutionId(), ctx.getNode().id, record);
+		if (safeEqual(proof, expected)) return JSON.parse(record) as IDataObject;
+	}
+	throw new NodeOperationError(ctx.getNode(), `The input carries a "${RESUME_FIELD}" field that this node did not make for this execution`, {
+		description: 'Generate and Wait puts that field on its own input when its callback resumes the execution. Remove the field from the items you pass in.',
+	});
 }
 
 /**
@@ -176,10 +279,22 @@ export function setTimedOutOutput(ctx: IExecuteFunctions, items: INodeExecutionD
 	executeData.data = { main: [items] };
 }
 
+/** How a service's Generate and Wait finishes on the resumed run. */
+export interface ResumeHandling {
+	/** Binds the resume proof to this operation (as the callback secret's scope does). */
+	scope: string;
+	/** The credential's API key, read in `execute()`. */
+	proofKey: () => Promise<string>;
+	/** The output for the accepted record: the job with its file, or a thrown error naming the job. */
+	finish: (record: IDataObject) => Promise<INodeExecutionData>;
+}
+
 /**
- * The execute() every Generate and Wait shares: wait for the service's callback when it can
- * reach n8n (`startAndWait`, one item), otherwise poll each item (`startAndPoll`) and say why
- * in the log and the output pane. `checked` names what is polled: "the job's status".
+ * The execute() every Generate and Wait shares. On the run that a callback resumed, finish the
+ * job (`resume.finish`: download, or the node's error for a failed job). Otherwise wait for the
+ * service's callback when it can reach n8n (`startAndWait`, one item), or poll each item
+ * (`startAndPoll`) and say why in the log and the output pane. `checked` names what is polled:
+ * "the job's status".
  */
 export async function waitOrPoll(
 	ctx: IExecuteFunctions,
@@ -187,7 +302,10 @@ export async function waitOrPoll(
 	checked: string,
 	startAndWait: () => Promise<INodeExecutionData[][]>,
 	startAndPoll: (itemIndex: number) => Promise<INodeExecutionData[]>,
+	resume: ResumeHandling,
 ): Promise<INodeExecutionData[][]> {
+	const record = await resumedRecord(ctx, resume.scope, resume.proofKey);
+	if (record) return await forEachItem(ctx, async () => [await resume.finish(record)]);
 	const reason = whyPoll(ctx);
 	if (reason === undefined) {
 		try {
@@ -206,19 +324,13 @@ export async function waitOrPoll(
 }
 
 /**
- * Resumes the execution with the node's output. If making it fails, the execution resumes
- * with the failure as an item under On Error: Continue (with `jsonOnError`); otherwise the
- * error is thrown and n8n ends the execution with it.
+ * In `webhook()`: the job or document the wait now in progress started, as the waiting node's
+ * input item names it (`setTimedOutOutput` put it there for this wait; in a loop, the second
+ * wait's item names the second job).
  */
-export async function resumeWith(ctx: IWebhookFunctions, output: () => Promise<INodeExecutionData>, jsonOnError: IDataObject): Promise<IWebhookResponseData> {
-	try {
-		const item = await output();
-		return { noWebhookResponse: true, workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
-	} catch (error) {
-		const failure = asNodeError(ctx.getNode(), error);
-		if (!continuesOnError(ctx.getNode())) throw failure;
-		return { noWebhookResponse: true, workflowData: [[errorItem(failure, jsonOnError)]] };
-	}
+export function currentWaitJob(ctx: IWebhookFunctions, field: 'jobId' | 'documentId'): string {
+	const value: unknown = ctx.evaluateExpression(`{{ $json.${field} }}`, 0);
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 /**
@@ -264,30 +376,6 @@ export async function pollUntilDeadline<T>(deadline: number, check: () => Promis
 		await sleep(Math.min(interval, remaining));
 		interval = Math.min(interval * 1.5, 15_000);
 	}
-}
-
-/**
- * IExecuteFunctions for the core download code, over a webhook context: the download runs in
- * `webhook()` because n8n does not run the node again after a resume.
- */
-export function executeFunctionsFor(ctx: IWebhookFunctions): IExecuteFunctions {
-	const adapter = {
-		logger: ctx.logger,
-		helpers: ctx.helpers,
-		getNode: () => ctx.getNode(),
-		getCredentials: async (type: string) => await ctx.getCredentials(type),
-		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => ctx.getNodeParameter(name, fallback),
-		getExecutionId: () => ctx.getExecutionId(),
-		getWorkflow: () => ctx.getWorkflow(),
-		getMode: () => ctx.getMode(),
-		continueOnFail: () => false,
-	};
-	return adapter as unknown as IExecuteFunctions;
-}
-
-/** Whether the node is set to go on with an error item (Settings → On Error), read in webhook(). */
-export function continuesOnError(node: INode): boolean {
-	return node.continueOnFail === true || node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput';
 }
 
 /** Errors from core are node errors already; anything else is wrapped so n8n shows it well. */

@@ -10,7 +10,8 @@ import type { AuthenticityCheck, ServiceDescriptor } from '../service';
 import { headerValue } from '../values';
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
-import { sameJsonValue } from './parse';
+import { jsonNestingExceeds } from './parse';
+import { MAX_JSON_DEPTH } from './requestChecks';
 import { matchesSharedSecret, verifySignature } from './verify';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -108,22 +109,66 @@ function verifyCheck(check: AuthenticityCheck, input: CheckInput): 'verified' | 
  * `JSON.stringify(JSON.parse(body))`: what a service signs when its code re-serialises. Only
  * offered when that re-serialisation holds exactly the values the workflow will receive: the
  * body must be valid UTF-8 (invalid bytes would decode to U+FFFD and match a signed U+FFFD)
- * and parse back to the same value (`1e400` is Infinity but serialises as `null`, `-0` as
- * `0`). Otherwise a body with other values than the signed one could verify.
+ * and have no number that serialises to another value (`1e400` is Infinity but serialises as
+ * `null`, `-0` as `0`). Otherwise a body with other values than the signed one could verify.
+ *
+ * A forger without the secret gets here with any body up to 2 MiB, so the cost is bounded
+ * and nothing throws: a body nested deeper than the limit (JSON.stringify recurses, and a
+ * deep enough body overflowed the stack, a RangeError out of webhook()) gets no fallback, and
+ * the numbers are checked in one pass over the text instead of comparing parsed values.
  */
 export function compactJson(body: Buffer): Buffer | undefined {
+	if (jsonNestingExceeds(body, MAX_JSON_DEPTH)) return undefined;
 	const text = body.toString('utf8');
 	// Valid UTF-8 decodes and re-encodes to the same bytes; invalid bytes come back as U+FFFD.
 	if (!Buffer.from(text, 'utf8').equals(body)) return undefined;
-	let value: unknown;
+	let compact: string | undefined;
 	try {
-		value = JSON.parse(text);
+		compact = JSON.stringify(JSON.parse(text));
 	} catch {
 		return undefined;
 	}
-	const compact = JSON.stringify(value);
-	if (compact === undefined || !sameJsonValue(value, JSON.parse(compact))) return undefined;
+	if (compact === undefined || hasLossyNumber(text)) return undefined;
 	return Buffer.from(compact);
+}
+
+function isNumberCharacter(code: number): boolean {
+	// 0-9 . + - e E
+	return (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2b || code === 0x2d || code === 0x65 || code === 0x45;
+}
+
+/**
+ * Whether a number literal outside the strings of valid JSON text is one that JSON.stringify
+ * writes as another value: not finite (too large: `1e400`, or 309+ digits) or negative zero
+ * (`-0`, `-0.0e5`, `-1e-400`). Only literals that can be such (a sign, an exponent, 16+
+ * characters) are converted; one pass.
+ */
+export function hasLossyNumber(text: string): boolean {
+	let inString = false;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (inString) {
+			if (code === 0x5c) index++;
+			else if (code === 0x22) inString = false;
+			continue;
+		}
+		if (code === 0x22) {
+			inString = true;
+			continue;
+		}
+		if (code !== 0x2d && (code < 0x30 || code > 0x39)) continue;
+		const start = index;
+		let suspicious = code === 0x2d;
+		while (index + 1 < text.length && isNumberCharacter(text.charCodeAt(index + 1))) {
+			index++;
+			const next = text.charCodeAt(index);
+			if (next === 0x65 || next === 0x45) suspicious = true;
+		}
+		if (!suspicious && index + 1 - start < 16) continue;
+		const value = Number(text.slice(start, index + 1));
+		if (!Number.isFinite(value) || Object.is(value, -0)) return true;
+	}
+	return false;
 }
 
 async function loadCredential(this: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {

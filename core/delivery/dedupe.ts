@@ -35,14 +35,18 @@ export type Admission = 'new' | 'retry' | 'duplicate' | 'inFlight' | 'full';
 
 const deliveries = new LedgerRegistry<DeliveryState>(DELIVERY_MEMORY);
 
-/** Decides and records in one synchronous step, so concurrent deliveries cannot both be admitted. */
-export function admitDelivery(scope: string, key: string, confirmOn: ConfirmOn, nowMs: number): Admission {
+/**
+ * Decides and records in one synchronous step, so concurrent deliveries cannot both be admitted.
+ * `sender` (core/ip.ts `senderGroup`) shares a full memory fairly: a flood of forged events from
+ * one address can take only its share, never every slot a genuine event from another address needs.
+ */
+export function admitDelivery(scope: string, key: string, confirmOn: ConfirmOn, nowMs: number, sender = ''): Admission {
 	const ledger = deliveries.for(scope);
 	const state = ledger.get(key, nowMs);
 	if (state === 'accepted') return 'duplicate';
 	if (state === 'inFlight') return confirmOn === 'success' ? 'inFlight' : 'duplicate';
 	const next: DeliveryState = confirmOn === 'success' ? 'inFlight' : 'accepted';
-	if (!ledger.set(key, next, nowMs)) return 'full';
+	if (!ledger.set(key, next, nowMs, sender)) return 'full';
 	return state === 'failed' ? 'retry' : 'new';
 }
 

@@ -1,9 +1,11 @@
 /**
- * The "Include Request Headers" option: the delivery's headers on each output item, with every
- * value that could authenticate a request replaced. Output items are stored with the execution
- * and shown to anyone who can open it, so a header is redacted when its name is one the
- * service or the credential uses for a secret, when its name looks like it carries one, or
- * when its value contains one of the credential's secrets, whatever the name.
+ * The "Include Request Headers" option: the delivery's headers on each output item. Output
+ * items are stored with the execution and shown to anyone who can open it, and proxies in
+ * front of n8n add identity headers nobody can list in advance (Cloudflare Access, Google
+ * IAP, AWS ALB OIDC, client certificates, …). So values are shown by allowlist: the generic
+ * headers below and the service's documented event and timestamp headers; every other header
+ * keeps its name with the value `[redacted]`, and a shown value that contains one of the
+ * credential's secrets is redacted too.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
@@ -11,57 +13,47 @@ import type { IncomingAuthFields, ServiceDescriptor } from '../service';
 
 export const REDACTED = '[redacted]';
 
-/** Headers that carry credentials or session state in any HTTP exchange. */
-const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
-
-/**
- * Names that suggest a secret: signatures, tokens, keys, passwords, sessions. Deliberately
- * broad: a redacted harmless header costs nothing, a leaked key is a breach.
- */
-const SECRET_NAME = /secret|signature|token|passw|auth|api[-_]?key|(^|[-_])key($|[-_])|session|cookie|credential|csrf|xsrf/i;
+/** Headers that describe the request and carry nothing that could authenticate it. */
+export const GENERIC_SHOWN_HEADERS: readonly string[] = Object.freeze([
+	'accept',
+	'accept-encoding',
+	'content-encoding',
+	'content-length',
+	'content-type',
+	'date',
+	'host',
+	'user-agent',
+]);
 
 export interface HeaderRedaction {
-	/** Lower-case header names this service or credential puts a secret in (signature, shared secret, API key header). */
-	secretHeaderNames: string[];
-	/** The credential's secret values; a header containing one is redacted whatever its name. */
+	/** Lower-case names whose values are shown (generic + the service's documented ones). */
+	shownHeaderNames: readonly string[];
+	/** The credential's secret values; a shown value containing one is redacted all the same. */
 	secretValues: string[];
 }
 
-export function isSecretHeaderName(name: string, redaction: Pick<HeaderRedaction, 'secretHeaderNames'>): boolean {
-	const lower = name.toLowerCase();
-	return ALWAYS_SECRET.has(lower) || redaction.secretHeaderNames.includes(lower) || SECRET_NAME.test(lower);
+export function isShownHeaderName(name: string, redaction: Pick<HeaderRedaction, 'shownHeaderNames'>): boolean {
+	return redaction.shownHeaderNames.includes(name.toLowerCase());
 }
 
-/** The request headers as an item field: lower-case names, arrays kept, secrets replaced by `[redacted]`. */
+/** The request headers as an item field: lower-case names, arrays kept, values shown by allowlist. */
 export function redactedHeaders(headers: Record<string, string | string[] | undefined>, redaction: HeaderRedaction): IDataObject {
 	// Short values (a one-character secret) would match too much; the credential forms ask for real secrets.
 	const secretValues = redaction.secretValues.filter((value) => value.length >= 4);
-	const containsSecret = (value: string) => secretValues.some((secret) => value.includes(secret));
+	const shown = (value: string) => (secretValues.some((secret) => value.includes(secret)) ? REDACTED : value);
 	const result: IDataObject = {};
 	for (const [name, value] of Object.entries(headers)) {
 		if (value === undefined) continue;
 		const lower = name.toLowerCase();
-		if (isSecretHeaderName(lower, redaction)) {
-			result[lower] = REDACTED;
-		} else if (Array.isArray(value)) {
-			result[lower] = value.map((entry) => (containsSecret(entry) ? REDACTED : entry));
-		} else {
-			result[lower] = containsSecret(value) ? REDACTED : value;
-		}
+		if (!isShownHeaderName(lower, redaction)) result[lower] = REDACTED;
+		else result[lower] = Array.isArray(value) ? value.map(shown) : shown(value);
 	}
 	return result;
 }
 
-/**
- * What to redact for one service: the headers its authenticity checks read, the API key
- * header named in its credential, and every secret the credential holds.
- */
+/** What to show for one service: the generic headers, its documented ones, and every secret the credential holds. */
 export function headerRedactionFor(service: ServiceDescriptor, credentialData: ICredentialDataDecryptedObject): HeaderRedaction {
-	const secretHeaderNames = service.delivery.checks.flatMap((check) => ('header' in check ? [check.header.toLowerCase()] : []));
 	const incomingAuth = service.delivery.checks.find((check): check is { kind: 'incomingAuth'; fields: IncomingAuthFields } => check.kind === 'incomingAuth');
-	const customHeader = incomingAuth ? credentialData[incomingAuth.fields.headerName] : undefined;
-	if (typeof customHeader === 'string' && customHeader.trim()) secretHeaderNames.push(customHeader.trim().toLowerCase());
-	if (incomingAuth) secretHeaderNames.push(incomingAuth.fields.defaultHeaderName.toLowerCase());
 	const credential = service.delivery.credential;
 	const secretFields = [
 		credential?.secretField,
@@ -73,7 +65,7 @@ export function headerRedactionFor(service: ServiceDescriptor, credentialData: I
 	const secretValues = secretFields
 		.map((field) => (field ? credentialData[field] : undefined))
 		.filter((value): value is string => typeof value === 'string' && value.length > 0);
-	return { secretHeaderNames, secretValues };
+	return { shownHeaderNames: [...GENERIC_SHOWN_HEADERS, ...(service.delivery.shownHeaders ?? [])], secretValues };
 }
 
 /** Adds the redacted request headers to every item, under `headers`. */

@@ -14,6 +14,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { senderGroup } from '../ip';
 import { hashKey } from '../ledger';
 import type { RecognisedEvent, ServiceDescriptor } from '../service';
 import { verifyDelivery } from './authenticity';
@@ -177,7 +178,7 @@ async function confirmWithService(
 	if (!options.confirmWithApi || !service.delivery.confirm) return {};
 	const perMinute = options.confirmCallsPerMinute;
 	const callsPerMinute = typeof perMinute === 'number' && Number.isFinite(perMinute) && perMinute > 0 ? perMinute : (service.delivery.confirmCallsPerMinute ?? MINIMAL_CONFIRMATIONS_PER_MINUTE);
-	const confirmation = await service.delivery.confirm.call(this, event, { callsPerMinute });
+	const confirmation = await service.delivery.confirm.call(this, event, { callsPerMinute, sender: senderGroup(this.getRequestObject().ip) });
 	if (confirmation.outcome === 'rejected') return { stop: reject(401, confirmation.message) };
 	if (confirmation.outcome === 'misconfigured') return { stop: reject(401, confirmation.message, true) };
 	// 503 makes the service retry later instead of dropping the event.
@@ -204,7 +205,7 @@ function admit(
 	if (isEditorTest || options.deduplicate === false || event.dedupeKey === undefined) return undefined;
 	const scope = dedupeScope(this);
 	const key = `${service.id}:${event.dedupeKey}`;
-	const admission = admitDelivery(scope, key, confirmOn, Date.now());
+	const admission = admitDelivery(scope, key, confirmOn, Date.now(), senderGroup(this.getRequestObject().ip));
 	if (confirmOn === 'success' && (admission === 'new' || admission === 'retry')) {
 		settleWhenAnswered(this.getResponseObject(), (succeeded) => settleDelivery(scope, key, succeeded, Date.now()));
 	}

@@ -141,8 +141,9 @@ function commonOptions(service: ServiceDescriptor): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 34.123.45.67, 2001:db8::/32',
-			description:
-				'Comma-separated IP addresses or CIDR ranges allowed to call this webhook; others get 403. Empty allows any address. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real sender.',
+			description: `Comma-separated IP addresses or CIDR ranges allowed to call this webhook; others get 403. Empty allows any address. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real sender.${
+				service.delivery.checks.length === 0 ? ` ${service.displayName} does not sign its webhooks, so this is the only real defence against forged events from many addresses.` : ''
+			}`,
 		},
 		{
 			displayName: 'Pass Unknown Events',
@@ -157,7 +158,7 @@ function commonOptions(service: ServiceDescriptor): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to add the delivery\'s HTTP headers to each item under "headers". Signatures, secrets, Authorization, cookies, API keys and anything named like a secret are replaced by [redacted].',
+				'Whether to add the delivery\'s HTTP headers to each item under "headers". Only content type and length, user agent and the service\'s documented event and timestamp headers are shown; every other value is replaced by [redacted].',
 		},
 	];
 }

@@ -53,37 +53,46 @@ function confirmedEvent(eventName: string, document: IDataObject): RecognisedEve
 	return { event: eventName, items: [item], dedupeKey: `${jobId}|${status}` };
 }
 
-async function confirmWithDocumentsApi(this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits): Promise<ConfirmationResult> {
-	const item = event.items[0];
-	const jobId = typeof item?.jobId === 'string' ? item.jobId : undefined;
-	// Test pings name no document; there is nothing to confirm.
-	if (event.event === 'webhook.test' || !jobId) return { outcome: 'confirmed' };
-	const expected = API_STATUS_FOR_EVENT_STATUS[String(item.status)];
-	if (!expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (its status is neither completed nor failed)` };
+/** What GET /documents/{id} said, within the confirmation budget. */
+export type DocumentLookup =
+	| { outcome: 'found'; document: IDataObject; apiKey: string }
+	/** No such document, or the API answered for another one. */
+	| { outcome: 'missing'; message: string }
+	/** Over budget, no answer in time, or an unexpected status: the sender should retry later. */
+	| { outcome: 'unavailable'; message: string }
+	| { outcome: 'misconfigured'; message: string };
+
+/**
+ * Asks the API about one document for a webhook (the trigger's Confirm With API, Generate and
+ * Wait's callback), within `budget` (a pool of calls per API key and minute, fairly shared
+ * between senders). Final states are remembered for a day, so repeats cost no call.
+ */
+export async function lookUpDocument(
+	this: IWebhookFunctions,
+	jobId: string,
+	budget: { pool: string; callsPerMinute: number; sender: string },
+): Promise<DocumentLookup> {
 	let baseUrl: string;
-	let account: string;
+	let apiKey: string;
 	try {
 		const credentials = await this.getCredentials('docGenLabApi');
 		baseUrl = configuredBaseUrl(credentials, DOCGENLAB_API_BASE_URL);
-		account = accountKey(baseUrl, String(credentials[DOCGENLAB_API_FIELDS.apiKey] ?? ''));
+		apiKey = String(credentials[DOCGENLAB_API_FIELDS.apiKey] ?? '');
 	} catch {
-		return { outcome: 'misconfigured', message: 'Confirm With API is on but no DocGenLab API credential is selected' };
+		return { outcome: 'misconfigured', message: 'no DocGenLab API credential is selected' };
 	}
+	const account = accountKey(baseUrl, apiKey);
 	const now = Date.now();
 	const known = recallConfirmation<IDataObject>(account, jobId, now);
-	if (known) {
-		return getString(known, 'status') === expected
-			? { outcome: 'confirmed', event: confirmedEvent(event.event, known), payload: known }
-			: { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API reports another final status)` };
-	}
-	if (!takeCall(account, limits.callsPerMinute, now)) {
-		return { outcome: 'unavailable', message: `Confirmations per Minute (${limits.callsPerMinute}) used up; answered 503 so DocGenLab retries later` };
+	if (known) return { outcome: 'found', document: known, apiKey };
+	if (!takeCall(accountKey(budget.pool, account), budget.callsPerMinute, budget.sender, now)) {
+		return { outcome: 'unavailable', message: `the ${budget.callsPerMinute} DocGenLab API calls a minute for ${budget.pool} are used up, or this sender's share of them; answered 503 so DocGenLab retries later` };
 	}
 	let response: { statusCode: number; body: IDataObject };
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'docGenLabApi', {
 			method: 'GET',
-			// isSafeId (in recognise) keeps '..' and friends out of this path.
+			// isSafeId (in recognise, and in Generate and Wait) keeps '..' and friends out of this path.
 			url: `${baseUrl}/documents/${encodeURIComponent(jobId)}`,
 			json: true,
 			returnFullResponse: true,
@@ -92,18 +101,37 @@ async function confirmWithDocumentsApi(this: IWebhookFunctions, event: Recognise
 			timeout: 3500,
 		})) as { statusCode: number; body: IDataObject };
 	} catch {
-		return { outcome: 'unavailable', message: 'DocGenLab API did not answer in time to confirm the event' };
+		return { outcome: 'unavailable', message: 'DocGenLab API did not answer in time' };
 	}
-	if (response.statusCode === 404) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (no such document)` };
+	if (response.statusCode === 404) return { outcome: 'missing', message: 'no such document' };
 	if (response.statusCode !== 200 || typeof response.body !== 'object' || response.body === null) {
-		return { outcome: 'unavailable', message: `DocGenLab API answered ${response.statusCode} while confirming the event` };
+		return { outcome: 'unavailable', message: `DocGenLab API answered ${response.statusCode}` };
 	}
 	const document = response.body;
-	if (String(document.id) !== jobId) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API answered for another document)` };
-	const actual = getString(document, 'status');
-	if (actual === 'ready' || actual === 'failed') rememberConfirmation(account, jobId, document, now, CONFIRMATION_TTL_MS);
-	if (actual !== expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API reports another status)` };
-	return { outcome: 'confirmed', event: confirmedEvent(event.event, document), payload: document };
+	if (String(document.id) !== jobId) return { outcome: 'missing', message: 'the API answered for another document' };
+	const status = getString(document, 'status');
+	if (status === 'ready' || status === 'failed') rememberConfirmation(account, jobId, document, now, CONFIRMATION_TTL_MS);
+	return { outcome: 'found', document, apiKey };
+}
+
+async function confirmWithDocumentsApi(this: IWebhookFunctions, event: RecognisedEvent, limits: ConfirmationLimits): Promise<ConfirmationResult> {
+	const item = event.items[0];
+	const jobId = typeof item?.jobId === 'string' ? item.jobId : undefined;
+	// Test pings name no document; there is nothing to confirm.
+	if (event.event === 'webhook.test' || !jobId) return { outcome: 'confirmed' };
+	const expected = API_STATUS_FOR_EVENT_STATUS[String(item.status)];
+	if (!expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (its status is neither completed nor failed)` };
+	const lookup = await lookUpDocument.call(this, jobId, { pool: 'Confirm With API', callsPerMinute: limits.callsPerMinute, sender: limits.sender });
+	switch (lookup.outcome) {
+		case 'misconfigured':
+			return { outcome: 'misconfigured', message: `Confirm With API is on but ${lookup.message}` };
+		case 'unavailable':
+			return { outcome: 'unavailable', message: `${NOT_CONFIRMED}: ${lookup.message}` };
+		case 'missing':
+			return { outcome: 'rejected', message: `${NOT_CONFIRMED} (${lookup.message})` };
+	}
+	if (getString(lookup.document, 'status') !== expected) return { outcome: 'rejected', message: `${NOT_CONFIRMED} (the API reports another status)` };
+	return { outcome: 'confirmed', event: confirmedEvent(event.event, lookup.document), payload: lookup.document };
 }
 
 export const docGenLab: ServiceDescriptor = {

@@ -38,6 +38,8 @@ export const pdfGorilla: ServiceDescriptor = {
 		},
 		// "Your handler should return 2xx within about 5 seconds"
 		responseDeadlineSeconds: 5,
+		// Documented: x-pdfg-event-id (the job ID) beside the signature.
+		shownHeaders: ['x-pdfg-event-id'],
 		// The signed body's `timestamp` (when the job ended). The docs give no retry schedule; an
 		// hour covers the usual few retries and stays far inside the 48 h dedupe window.
 		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the signed body\'s timestamp' },

@@ -60,6 +60,8 @@ export const pdfSign: ServiceDescriptor = {
 		},
 		// Not documented ("fire and forget"); we answer within the 5 s the other services ask for.
 		responseDeadlineSeconds: 5,
+		// Documented beside X-Webhook-Secret (the secret itself, never shown).
+		shownHeaders: ['x-webhook-event', 'x-webhook-timestamp'],
 		recognise({ payload, headers }) {
 			const event = getString(payload, 'event') ?? headerValue(headers, 'x-webhook-event');
 			if (!event) return { ok: false, message: 'event is missing' };

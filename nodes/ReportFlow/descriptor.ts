@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { getArray, getString } from '../../core/delivery/parse';
 import { isSafeId } from '../../core/ids';
-import { isPlainObject } from '../../core/values';
+import { isPlainObject, withoutTrailingSlashes } from '../../core/values';
 import type { RecognisedEvent, ServiceDescriptor } from '../../core/service';
 import { REPORT_FLOW_API_FIELDS as FIELDS } from '../../credentials/ReportFlowApi.credentials';
 
@@ -21,7 +21,7 @@ export const MAX_FILES_PER_EVENT = 100;
 export function reportFlowBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	switch (credentials[FIELDS.environment]) {
 		case 'custom':
-			return String(credentials[FIELDS.baseUrl] ?? '').replace(/\/+$/, '');
+			return withoutTrailingSlashes(String(credentials[FIELDS.baseUrl] ?? ''));
 		case 'workspace':
 			return `https://${encodeURIComponent(String(credentials[FIELDS.workspaceId] ?? ''))}.re-port-flow.com/v1`;
 		case 'staging':

@@ -5,8 +5,9 @@
  * the loopback n8n by the fake's tunnel (as a reverse proxy or tunnel does for a self-hosted
  * n8n); a second n8n with its default loopback URL shows the polling fallback.
  */
-import { isV1, versionsUnderTest } from '../harness/versions';
+import { isV1, versionsUnderTest, type N8nVersion } from '../harness/versions';
 import { delay, type ExecutionSummary, type N8nInstance, webhookUrlVariable } from '../harness/n8n';
+import { SmtpSink } from '../harness/smtp';
 import { linearWorkflow, newWebhookId, PACKAGE, type NodeSpec } from '../harness/workflows';
 import { pdfSpecSha256, sendWebhook } from '../providers';
 import type { PdfGorillaJob } from '../providers/services/pdfgorilla';
@@ -28,6 +29,7 @@ async function generateAndWaitFlow(
 	name: string,
 	parameters: Record<string, unknown> = {},
 	node?: NodeSpec,
+	after: NodeSpec[] = [],
 ): Promise<Flow> {
 	const { n8n } = stack;
 	const hook = newWebhookId();
@@ -38,21 +40,8 @@ async function generateAndWaitFlow(
 		typeVersion: 1,
 		parameters: { fieldToSplitOut: 'body.items', options: {} },
 	};
-	const generate: NodeSpec = {
-		name: 'Generate',
-		type: `${PACKAGE}.pdfGorilla`,
-		typeVersion: 1,
-		parameters: {
-			resource: 'pdf',
-			operation: 'generateAndWait',
-			templateId: 'tmpl_invoice',
-			data: '={{ JSON.stringify({ orderId: $json.orderId }) }}',
-			downloadOptions: { allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${stack.fake.port}` },
-			...parameters,
-		},
-		credentials: credential,
-	};
-	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [startNode, split, node ?? generate]));
+	const generate: NodeSpec = { ...generateNode(stack, credential), parameters: { ...generateNode(stack, credential).parameters, ...parameters } };
+	const workflowId = await n8n.createWorkflow(linearWorkflow(name, [startNode, split, node ?? generate, ...after]));
 	const url = `${n8n.baseUrl}/webhook/start-${hook}`;
 	await n8n.waitForWebhook(url);
 	const seen = new Set<string>();
@@ -77,14 +66,35 @@ async function generateAndWaitFlow(
 	};
 }
 
+/** PDF Gorilla → PDF → Generate and Wait, as generateAndWaitFlow builds it. */
+function generateNode(stack: Stack, credential: Record<string, { id: string; name: string }>): NodeSpec {
+	return {
+		name: 'Generate',
+		type: `${PACKAGE}.pdfGorilla`,
+		typeVersion: 1,
+		parameters: {
+			resource: 'pdf',
+			operation: 'generateAndWait',
+			templateId: 'tmpl_invoice',
+			data: '={{ JSON.stringify({ orderId: $json.orderId }) }}',
+			downloadOptions: { allowPrivateNetwork: true, additionalAllowedHosts: `localhost:${stack.fake.port}` },
+		},
+		credentials: credential,
+	};
+}
+
 /** The executions the fake services were given resume URLs of. */
 function waitingExecutionIds(stack: Stack): string[] {
 	const urls = [...[...stack.fake.pdfgorilla.jobs.values()].map((j) => j.webhookUrl), ...[...stack.fake.docgenlab.documents.values()].map((d) => d.webhook_url)];
 	return urls.map((u) => /\/webhook-waiting\/(\d+)/.exec(u ?? '')?.[1]).filter((id): id is string => id !== undefined);
 }
 
-async function docGenLabFlow(stack: Stack, credential: Record<string, { id: string; name: string }>, name: string): Promise<Flow> {
-	return await generateAndWaitFlow(stack, credential, name, {}, {
+async function docGenLabFlow(stack: Stack, credential: Record<string, { id: string; name: string }>, name: string, after: NodeSpec[] = []): Promise<Flow> {
+	return await generateAndWaitFlow(stack, credential, name, {}, docGenLabNode(credential), after);
+}
+
+function docGenLabNode(credential: Record<string, { id: string; name: string }>): NodeSpec {
+	return {
 		name: 'Generate',
 		type: `${PACKAGE}.docGenLab`,
 		typeVersion: 1,
@@ -96,7 +106,25 @@ async function docGenLabFlow(stack: Stack, credential: Record<string, { id: stri
 			downloadOptions: { allowPrivateNetwork: true },
 		},
 		credentials: credential,
-	});
+	};
+}
+
+/** n8n's Send Email with the item's file attached, as the examples use it. */
+function sendEmailNode(version: N8nVersion, smtp: { id: string; name: string }): NodeSpec {
+	return {
+		name: 'Send Email',
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		parameters: {
+			fromEmail: 'n8n@example.com',
+			toEmail: 'customer@example.com',
+			subject: '={{ "Invoice " + ($json.jobId ?? $json.documentId) }}',
+			emailFormat: 'text',
+			text: 'Attached.',
+			options: isV1(version) ? { attachments: 'data' } : { fileAttachments: 'data' },
+		},
+		credentials: { smtp },
+	};
 }
 
 /** Polls one execution until `done` holds for it. */
@@ -122,10 +150,14 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			n8n: { env: webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`) },
 		});
 		let credential: Record<string, { id: string; name: string }>;
+		let smtp: SmtpSink;
+		let smtpCredential: { id: string; name: string };
 
 		beforeAll(async () => {
 			const { n8n, fake } = stack;
 			fake.webhooks.addTunnel(PUBLIC_ORIGIN, n8n.baseUrl);
+			smtp = await SmtpSink.start();
+			smtpCredential = { id: await n8n.createCredential({ name: 'SMTP', type: 'smtp', data: smtp.credentialData() }), name: 'SMTP' };
 			const id = await n8n.createCredential({
 				name: 'PDF Gorilla (fake)',
 				type: 'pdfGorillaApi',
@@ -140,6 +172,7 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			docGenLabCredential = { docGenLabApi: { id: docGenLabId, name: 'DocGenLab (fake)' } };
 		});
 		let docGenLabCredential: Record<string, { id: string; name: string }>;
+		afterAll(async () => await smtp?.close());
 
 		/** The job the execution started, once the execution is waiting for it. */
 		async function waitingJob(flow: Flow, executionId: string): Promise<{ job: PdfGorillaJob; localUrl: string; execution: ExecutionSummary }> {
@@ -217,7 +250,8 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			const downloads = fake.requests().filter((r) => r.path.startsWith('/pdfgorilla/files/')).length;
 			expect(downloads).toBe(downloadsBefore + 1);
 			const repeat = await sendWebhook('pdfgorilla', localUrl, undefined, { rawBody: delivery.body, signature: delivery.headers['x-pdfg-signature'] });
-			expect(repeat.status).toBeGreaterThanOrEqual(400);
+			// n8n answers a callback for a finished execution itself.
+			expect(repeat.status).toBe(409);
 			const after = await executionWhen(n8n, flow.workflowId, id, isDone);
 			expect(after.status).toBe('success');
 			expect(after.stoppedAt).toBe(done.stoppedAt);
@@ -225,16 +259,109 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			expect((await n8n.executions(flow.workflowId)).length).toBe(1);
 		});
 
-		test('a failed job ends the execution with a clear error naming the job', async () => {
+		test('a failed job ends the execution with the node\'s error naming the job; Send Email after it sends nothing', async () => {
 			const { fake, n8n } = stack;
-			const flow = await generateAndWaitFlow(stack, credential, 'Generate and Wait (failed)');
+			const flow = await generateAndWaitFlow(stack, credential, 'Generate and Wait (failed)', {}, undefined, [sendEmailNode(version, smtpCredential)]);
 			fake.pdfgorilla.queueOutcome({ status: 'failed', error: { code: 'TEMPLATE_ERROR', message: 'Unknown field total' } });
+			const mailsBefore = smtp.messages.length;
 			const id = await flow.start();
 			const { job } = await waitingJob(flow, id);
 			fake.pdfgorilla.finishJob(job.jobId);
 			const done = await executionWhen(n8n, flow.workflowId, id, isDone);
 			expect(done.status).toBe('error');
 			expect(errorOf(done)).toContain(`PDF Gorilla job ${job.jobId} ended failed`);
+			expect(done.data?.resultData.lastNodeExecuted).toBe('Generate');
+			expect(done.data?.resultData.runData['Send Email']).toBeUndefined();
+			// The callback was answered once, with 200: it was this wait's genuine callback.
+			expect(fake.webhooks.list({ service: 'pdfgorilla', url: job.webhookUrl }).map((d) => d.status)).toEqual([200]);
+			await delay(1000);
+			expect(smtp.messages.length).toBe(mailsBefore);
+			expect(n8n.log()).not.toContain('ERR_HTTP_HEADERS_SENT');
+		});
+
+		test('a failed job with On Error set to continue: one error item on the output, no file', async () => {
+			const { fake, n8n } = stack;
+			const flow = await generateAndWaitFlow(stack, credential, 'Generate and Wait (failed, continue)', {}, { ...generateNode(stack, credential), onError: 'continueRegularOutput' } as NodeSpec);
+			fake.pdfgorilla.queueOutcome({ status: 'canceled' });
+			const id = await flow.start();
+			const { job } = await waitingJob(flow, id);
+			fake.pdfgorilla.finishJob(job.jobId);
+			const done = await executionWhen(n8n, flow.workflowId, id, isDone);
+			expect(done.status).toBe('success');
+			const items = itemsOf(done, 'Generate');
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toEqual({ error: `PDF Gorilla job ${job.jobId} ended canceled, so there is no PDF`, message: `PDF Gorilla job ${job.jobId} ended canceled, so there is no PDF` });
+			expect(items[0].binary).toBeUndefined();
+		});
+
+		test('a node that waits twice in one execution (Loop Over Items, batch size 1): the replayed first callback gets 401 and changes nothing; the second genuine callback resumes with its own file', async () => {
+			const { fake, n8n } = stack;
+			const hook = newWebhookId();
+			const nodes = [
+				{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: hook, parameters: { httpMethod: 'POST', path: `start-${hook}`, options: {} } },
+				{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'body.items', options: {} } },
+				{ name: 'Loop', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, parameters: { batchSize: 1, options: {} } },
+				generateNode(stack, credential),
+			];
+			const spec = linearWorkflow('Generate and Wait (loop)', nodes);
+			spec.connections = {
+				Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+				Items: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+				// Output 0 is "done", output 1 "loop".
+				Loop: { main: [[], [{ node: 'Generate', type: 'main', index: 0 }]] },
+				Generate: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+			};
+			const workflowId = await n8n.createWorkflow(spec);
+			const url = `${n8n.baseUrl}/webhook/start-${hook}`;
+			await n8n.waitForWebhook(url);
+			const jobsBefore = new Set(fake.pdfgorilla.jobs.keys());
+			expect((await n8n.postWebhook(url, JSON.stringify({ items: [{ orderId: 'LOOP-1' }, { orderId: 'LOOP-2' }] }), { 'content-type': 'application/json' })).status).toBe(200);
+			const newJobs = () => [...fake.pdfgorilla.jobs.values()].filter((j) => !jobsBefore.has(j.jobId));
+			const nextJob = async (count: number): Promise<PdfGorillaJob> => {
+				const deadline = Date.now() + 60_000;
+				while (newJobs().length < count && Date.now() < deadline) await delay(200);
+				expect(newJobs()).toHaveLength(count);
+				return newJobs()[count - 1];
+			};
+			const first = await nextJob(1);
+			const executionId = /\/webhook-waiting\/(\d+)/.exec(first.webhookUrl!)![1];
+			await executionWhen(n8n, workflowId, executionId, isWaiting);
+			fake.pdfgorilla.finishJob(first.jobId);
+
+			// The loop comes back to the node, which starts job 2 and waits again in the same execution.
+			const second = await nextJob(2);
+			expect(second.data).toEqual({ orderId: 'LOOP-2' });
+			expect(new URL(second.webhookUrl!).pathname).toBe(new URL(first.webhookUrl!).pathname);
+			// Waiting again: run 0 of the node is finished (job 1 with its file), run 1 waits for job 2.
+			await executionWhen(n8n, workflowId, executionId, (e) => isWaiting(e) && (e.data?.resultData.runData.Generate?.length ?? 0) >= 2);
+			const [firstDelivery] = fake.webhooks.list({ service: 'pdfgorilla', url: first.webhookUrl });
+			expect(firstDelivery.status).toBe(200);
+			const firstUrl = new URL(first.webhookUrl!);
+			const replay = await sendWebhook('pdfgorilla', `${n8n.baseUrl}${firstUrl.pathname}${firstUrl.search}`, undefined, { rawBody: firstDelivery.body, signature: firstDelivery.headers['x-pdfg-signature'] });
+			expect(replay.status).toBe(401);
+			expect(replay.text).not.toContain(first.jobId);
+			await delay(1000);
+			const stillWaiting = await executionWhen(n8n, workflowId, executionId, () => true);
+			expect(stillWaiting.status).toBe('waiting');
+			expect(stillWaiting.data?.resultData.error).toBeUndefined();
+			const runsWhileWaiting = stillWaiting.data!.resultData.runData.Generate;
+			expect(runsWhileWaiting.map((run) => (run as { executionStatus?: string }).executionStatus)).toEqual(['success', 'waiting']);
+			expect(runsWhileWaiting[0].data!.main[0]![0].json.jobId).toBe(first.jobId);
+			expect(newJobs()).toHaveLength(2);
+
+			fake.pdfgorilla.finishJob(second.jobId);
+			const done = await executionWhen(n8n, workflowId, executionId, isDone);
+			expect(errorOf(done)).toBeUndefined();
+			expect(done.status).toBe('success');
+			const runs = done.data!.resultData.runData.Generate;
+			expect(runs).toHaveLength(2);
+			const files = runs.map((run) => run.data!.main[0]![0]);
+			expect(files.map((item) => item.json.jobId)).toEqual([first.jobId, second.jobId]);
+			expect(sha256(await n8n.binaryBytes(files[0].binary!.data))).toBe(await pdfSpecSha256(first.pdf));
+			expect(sha256(await n8n.binaryBytes(files[1].binary!.data))).toBe(await pdfSpecSha256(second.pdf));
+			expect(fake.webhooks.list({ service: 'pdfgorilla', url: second.webhookUrl }).map((d) => d.status)).toEqual([200]);
+			expect(newJobs()).toHaveLength(2);
+			expect(n8n.log()).not.toContain('ERR_HTTP_HEADERS_SENT');
 		});
 
 		test('several input items: the node polls every job and outputs each PDF', async () => {
@@ -320,6 +447,23 @@ describe.each(versionsUnderTest())('Generate and Wait on n8n %s', (version) => {
 			expect(String((item.json.download as Record<string, unknown>).source)).toContain(`/documents/${documentId}/download`);
 			expect(sha256(await n8n.binaryBytes(item.binary!.data))).toBe(await pdfSpecSha256(doc.pdf));
 			expect(fake.requests().some((r) => r.path.includes('/storage/docgenlab/forged'))).toBe(false);
+		});
+		test('DocGenLab: a document the API reports failed ends the execution with the node\'s error; Send Email after it sends nothing', async () => {
+			const { fake, n8n } = stack;
+			const flow = await docGenLabFlow(stack, docGenLabCredential, 'DocGenLab Generate and Wait (failed)', [sendEmailNode(version, smtpCredential)]);
+			const mailsBefore = smtp.messages.length;
+			const id = await flow.start();
+			const waiting = await executionWhen(n8n, flow.workflowId, id, (e) => isWaiting(e) || isDone(e));
+			expect(waiting.status).toBe('waiting');
+			const documentId = String(itemsOf(waiting, 'Generate')[0]?.json.documentId);
+			fake.docgenlab.documents.get(documentId)!.steps.push('failed');
+			fake.docgenlab.finishDocument(documentId);
+			const done = await executionWhen(n8n, flow.workflowId, id, isDone);
+			expect(done.status).toBe('error');
+			expect(errorOf(done)).toContain(`DocGenLab document ${documentId} ended failed`);
+			expect(done.data?.resultData.runData['Send Email']).toBeUndefined();
+			await delay(1000);
+			expect(smtp.messages.length).toBe(mailsBefore);
 		});
 	});
 

@@ -10,6 +10,8 @@ export interface ClientOptions {
 	/** Extra CA (PEM) for https URLs, e.g. the test CA. */
 	ca?: string | Buffer;
 	timeoutMs?: number;
+	/** The loopback address to send from (e.g. 127.0.0.2), so a test can play two senders. */
+	localAddress?: string;
 }
 
 export interface ClientResponse {
@@ -35,7 +37,7 @@ export function openRequest(url: string, options: ClientOptions = {}): Promise<I
 	return new Promise((resolve, reject) => {
 		const req = send(
 			target,
-			{ method: options.method ?? 'GET', headers, ca: options.ca, agent: false, timeout },
+			{ method: options.method ?? 'GET', headers, ca: options.ca, agent: false, timeout, localAddress: options.localAddress },
 			resolve,
 		);
 		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeout} ms: ${options.method ?? 'GET'} ${url}`)));

@@ -38,6 +38,8 @@ export interface SendWebhookOptions {
 	/** CA for https webhook URLs. */
 	ca?: string | Buffer;
 	timeoutMs?: number;
+	/** Send from this loopback address (127.0.0.2: another sender than the default 127.0.0.1). */
+	localAddress?: string;
 }
 
 export interface BuiltWebhook {
@@ -133,6 +135,7 @@ export async function sendWebhook(
 		body: built.body,
 		ca: options.ca,
 		timeoutMs: options.timeoutMs ?? 30_000,
+		localAddress: options.localAddress,
 	});
 }
 

@@ -2,8 +2,9 @@
  * Generate and Wait in queue mode: the worker starts the PDF Gorilla job and puts the
  * execution to wait; PDF Gorilla's signed callback reaches a webhook process (through the
  * tunnel in front of n8n's public URL), whose webhook() verifies it with the secret it derives
- * again, downloads the PDF into the database binary store and hands the resumed execution to
- * the worker. A forged callback on the webhook process is refused and the execution waits on.
+ * again and hands the resumed execution to the worker, where the node runs once more and
+ * downloads the PDF into the database binary store. A forged callback on the webhook process
+ * is refused and the execution waits on.
  */
 import { join } from 'node:path';
 

@@ -10,11 +10,9 @@ import {
 	WAIT_NONCE_PARAMETER,
 	WAIT_WEBHOOKS,
 	callbackSecret,
-	continuesOnError,
 	newWaitNonce,
 	pollUntilDeadline,
 	rawBodyOf,
-	rejectCallback,
 	timedOutJson,
 	unreachableReason,
 	waitForCallback,
@@ -118,18 +116,6 @@ describe('the callback URL', () => {
 	});
 });
 
-describe('rejections', () => {
-	test.each([400, 401, 409, 503] as const)('%i answers itself and returns no workflow data, so the execution keeps waiting', (status) => {
-		const { ctx, response } = webhookContext({});
-		const result = rejectCallback(ctx, status);
-		expect(result).toEqual({ noWebhookResponse: true });
-		expect(result.workflowData).toBeUndefined();
-		expect(response.status).toHaveBeenCalledWith(status);
-		const [body] = response.json.mock.calls[0] as [Record<string, unknown>];
-		expect(Object.keys(body)).toEqual(['message']);
-	});
-});
-
 describe('waiting', () => {
 	test('the webhook is n8n\'s resume webhook: POST, empty path, restartWebhook', () => {
 		expect(WAIT_WEBHOOKS).toEqual([expect.objectContaining({ httpMethod: 'POST', path: '', restartWebhook: true, responseMode: 'onReceived' })]);
@@ -159,13 +145,6 @@ describe('waiting', () => {
 		});
 	});
 
-	test('continuesOnError follows the node\'s On Error setting', () => {
-		expect(continuesOnError(NODE)).toBe(false);
-		expect(continuesOnError({ ...NODE, onError: 'stopWorkflow' })).toBe(false);
-		expect(continuesOnError({ ...NODE, onError: 'continueRegularOutput' })).toBe(true);
-		expect(continuesOnError({ ...NODE, onError: 'continueErrorOutput' })).toBe(true);
-		expect(continuesOnError({ ...NODE, continueOnFail: true })).toBe(true);
-	});
 });
 
 describe('pollUntilDeadline', () => {

@@ -123,3 +123,54 @@ describe('admitDelivery / settleDelivery', () => {
 		expect(admitDelivery(s, 'one-more', 'receipt', T0 + HOUR)).toBe('new');
 	});
 });
+
+describe('a full memory is shared fairly between sender addresses (issue 23)', () => {
+	const limits = { ttlMs: 48 * HOUR, protectedMs: HOUR, capacity: 10 };
+
+	test('a flood from one address fills it; another address still gets in, taking the flooder\'s oldest slot; the flooder itself is refused', () => {
+		const ledger = new Ledger<string>(limits);
+		for (let i = 0; i < 10; i++) expect(ledger.set(`forged-${i}`, 'x', T0 + i, 'flooder')).toBe(true);
+		expect(ledger.set('forged-10', 'x', T0 + 10, 'flooder')).toBe(false);
+		expect(ledger.set('genuine-1', 'x', T0 + 11, 'service')).toBe(true);
+		expect(ledger.get('genuine-1', T0 + 12)).toBe('x');
+		expect(ledger.get('forged-0', T0 + 12)).toBeUndefined();
+		expect(ledger.get('forged-1', T0 + 12)).toBe('x');
+		expect([ledger.heldBy('flooder'), ledger.heldBy('service'), ledger.size]).toEqual([9, 1, 10]);
+	});
+
+	test('the other address can take up to half; beyond it, it is the biggest holder and is refused like anyone', () => {
+		const ledger = new Ledger<string>(limits);
+		for (let i = 0; i < 10; i++) ledger.set(`forged-${i}`, 'x', T0, 'flooder');
+		for (let i = 0; i < 5; i++) expect(ledger.set(`genuine-${i}`, 'x', T0, 'service')).toBe(true);
+		expect(ledger.set('genuine-5', 'x', T0, 'service')).toBe(false);
+		expect([ledger.heldBy('flooder'), ledger.heldBy('service')]).toEqual([5, 5]);
+	});
+
+	test('one owner alone (the download claims, which pass none) keeps the old rule: refused when full of protected keys', () => {
+		const ledger = new Ledger<string>(limits);
+		for (let i = 0; i < 10; i++) ledger.set(`k-${i}`, 'x', T0);
+		expect(ledger.set('k-10', 'x', T0)).toBe(false);
+	});
+
+	test('counts follow expiry and deletes, and queues do not grow without bound', () => {
+		const ledger = new Ledger<string>({ ...limits, capacity: 100, ttlMs: 10, protectedMs: 5 });
+		for (let i = 0; i < 10_000; i++) expect(ledger.set(`k-${i}`, 'x', T0 + i, i % 2 ? 'a' : 'b')).toBe(true);
+		expect(ledger.size).toBeLessThanOrEqual(100);
+		expect(ledger.heldBy('a') + ledger.heldBy('b')).toBe(ledger.size);
+		ledger.delete('k-9999');
+		expect(ledger.heldBy('a') + ledger.heldBy('b')).toBe(ledger.size);
+		const holdings = (ledger as unknown as { holdings: Map<string, { queue: unknown[] }> }).holdings;
+		for (const holding of holdings.values()) expect(holding.queue.length).toBeLessThan(300);
+	});
+
+	test('at the real size: 200,000 forged ReportFlow events from one address within the hour, then a genuine one from another address is admitted, and the flood\'s next is refused', () => {
+		const scope = `fairness-${T0}`;
+		let admitted = 0;
+		for (let i = 0; i < DELIVERY_MEMORY.capacity; i++) if (admitDelivery(scope, `reportFlow:forged-${i}`, 'receipt', T0 + i * 10, '198.51.100.7') === 'new') admitted++;
+		expect(admitted).toBe(DELIVERY_MEMORY.capacity);
+		const later = T0 + 35 * 60_000;
+		expect(admitDelivery(scope, 'reportFlow:genuine', 'receipt', later, '34.120.0.1')).toBe('new');
+		expect(admitDelivery(scope, 'reportFlow:genuine', 'receipt', later + 1, '34.120.0.1')).toBe('duplicate');
+		expect(admitDelivery(scope, 'reportFlow:forged-next', 'receipt', later + 2, '198.51.100.7')).toBe('full');
+	});
+});

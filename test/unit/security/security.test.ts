@@ -92,17 +92,20 @@ describe('class 1: Confirm With API binds the event to the API\'s answer', () =>
 		expect(run.result.workflowData?.[0]).toHaveLength(1);
 	});
 
-	test('a flood of forgeries spends at most Confirmations per Minute API calls; repeats of a confirmed job cost none', async () => {
+	test('a flood of forgeries from one address spends at most half of Confirmations per Minute; another address still gets calls; repeats of a confirmed job cost none', async () => {
 		const calls = jest.fn(async () => ({ statusCode: 404, body: {}, headers: {} }));
 		const statuses: number[] = [];
 		for (let i = 0; i < 30; i++) {
 			const forged = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), job_id: `forged-${i}` });
-			const run = await runWebhook(docGenLab, { parameters: { options: { confirmWithApi: true, confirmCallsPerMinute: 5 } }, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: calls, request: plainRequest(forged) });
+			const run = await runWebhook(docGenLab, { parameters: { options: { confirmWithApi: true, confirmCallsPerMinute: 6 } }, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: calls, request: plainRequest(forged) });
 			statuses.push(run.response.statusCalls[0]);
 		}
-		expect(calls).toHaveBeenCalledTimes(5);
-		expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-		expect(statuses.filter((s) => s === 503)).toHaveLength(25);
+		expect(calls).toHaveBeenCalledTimes(3);
+		expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+		expect(statuses.filter((s) => s === 503)).toHaveLength(27);
+		// The genuine event, from DocGenLab's address, during the flood.
+		const genuine = await runWebhook(docGenLab, { parameters: { options: { confirmWithApi: true, confirmCallsPerMinute: 6 } }, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api(), request: { ...plainRequest(DOCGENLAB_COMPLETED), ip: '34.120.0.1' } });
+		expect(genuine.result.workflowData?.[0]).toHaveLength(1);
 
 		resetConfirmationState();
 		const confirmedOnce = api();
@@ -122,12 +125,29 @@ describe('class 2: Docflo\'s compact-JSON fallback accepts only the signed value
 		['-1e400', '{"a":null}', '{"a":-1e400}'],
 		['-0 serialises as 0', '{"a":0}', '{"a":-0}'],
 		['-0.0', '{"a":0}', '{"a":-0.0}'],
+		['-0e5 in an array', '[0]', '[-0e5]'],
+		['-1e-400 underflows to -0', '{"a":0}', '{"a":-1e-400}'],
+		['a 400-digit integer is Infinity', '{"a":null}', `{"a":${'9'.repeat(400)}}`],
 		['invalid UTF-8 decodes to U+FFFD', '{"a":"\uFFFD"}', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])],
 	])('%s: no fallback', (_name, signed, sent) => {
 		const body = Buffer.isBuffer(sent) ? sent : Buffer.from(sent);
 		expect(compactJson(body)).toBeUndefined();
 		// Without the check, JSON.stringify(JSON.parse(sent)) would equal the signed text.
 		expect(JSON.stringify(JSON.parse(body.toString('utf8')))).toBe(signed);
+	});
+
+	test.each([
+		['numbers that keep their value', '{"a":[1.0,-1,1e3,-2.5E-3,12345678901234567890]}'],
+		['digits and minus signs inside strings are not numbers', '{"a":"-0","b":"1e400","c":"\\"-0"}'],
+	])('%s: the fallback is offered', (_name, sent) => {
+		expect(compactJson(Buffer.from(sent))?.toString()).toBe(JSON.stringify(JSON.parse(sent)));
+	});
+
+	test('a forged body nested a million levels deep gets no fallback, and the trigger answers 401 instead of throwing (JSON.stringify overflowed the stack)', async () => {
+		const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+		expect(compactJson(Buffer.from(deep))).toBeUndefined();
+		const run = await runWebhook(docflo, { credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(deep, 'not-the-secret') });
+		expectRejected(run, 401, 'Invalid x-docflo-signature signature');
 	});
 
 	test('1e400 in a Docflo body signed as null → 401', async () => {

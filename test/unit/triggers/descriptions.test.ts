@@ -279,3 +279,21 @@ describe('credential tests (methods.credentialTest)', () => {
 		expect(withTests.sort()).toEqual(['docfloTrigger', 'pdfSignTrigger']);
 	});
 });
+
+describe('IP Allowlist says where it is the only real defence (issue 23)', () => {
+	const allowlistText = (trigger: { description: { properties: Array<{ name: string; options?: unknown[] }> } }) => {
+		const options = trigger.description.properties.find((p) => p.name === 'options')!.options as Array<{ name: string; description?: string }>;
+		return options.find((o) => o.name === 'allowedIpAddresses')!.description ?? '';
+	};
+
+	test.each([
+		['DocGenLab', new DocGenLabTrigger()],
+		['ReportFlow', new ReportFlowTrigger()],
+	])('%s, which does not sign: the option says so', (name, trigger) => {
+		expect(allowlistText(trigger)).toContain(`${name} does not sign its webhooks, so this is the only real defence against forged events from many addresses.`);
+	});
+
+	test.each([new PdfGorillaTrigger(), new DocfloTrigger(), new PdfSignTrigger()])('signing services: no such sentence', (trigger) => {
+		expect(allowlistText(trigger)).not.toContain('only real defence');
+	});
+});

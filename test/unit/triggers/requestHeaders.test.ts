@@ -1,11 +1,13 @@
 /**
- * Include Request Headers: off by default; when on, every item carries the delivery's headers
- * with anything that could authenticate a request replaced, so no secret ends up in the
- * stored execution.
+ * Include Request Headers: off by default; when on, every item carries the delivery's headers,
+ * values shown by allowlist (generic descriptive headers and the service's documented event and
+ * timestamp headers), everything else `[redacted]`, so no secret or identity token that a proxy
+ * adds ends up in the stored execution.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { REDACTED, isSecretHeaderName, redactedHeaders } from '../../../core/delivery/headers';
+import { GENERIC_SHOWN_HEADERS, REDACTED, headerRedactionFor, redactedHeaders } from '../../../core/delivery/headers';
+import { pdfGorilla } from '../../../nodes/PdfGorilla/descriptor';
 import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
@@ -70,7 +72,7 @@ describe('Include Request Headers on a genuine delivery', () => {
 			request: pdfSignRequest(PDF_SIGN_GENERATED, CURRENT_SECRET, { headers: { 'X-Original-Headers': `x-webhook-secret=${CURRENT_SECRET}` } }),
 		});
 		const [item] = itemsOf(run);
-		expect(item.headers).toMatchObject({ 'x-webhook-secret': REDACTED, 'x-original-headers': REDACTED, 'x-webhook-event': 'pdf.generated' });
+		expect(item.headers).toMatchObject({ 'x-webhook-secret': REDACTED, 'x-original-headers': REDACTED, 'x-webhook-event': 'pdf.generated', 'x-webhook-timestamp': expect.not.stringMatching(/redacted/) });
 		expect(JSON.stringify(run.result)).not.toContain(CURRENT_SECRET);
 	});
 
@@ -99,32 +101,56 @@ describe('Include Request Headers on a genuine delivery', () => {
 		});
 		const items = itemsOf(run);
 		expect(items).toHaveLength(2);
-		for (const item of items) expect(item.headers).toEqual({ 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7' });
+		// A client address is personal data and not needed to use the event: not on the allowlist.
+		for (const item of items) expect(item.headers).toEqual({ 'content-type': 'application/json', 'x-forwarded-for': REDACTED });
+	});
+
+	test('identity headers that proxies add, and anything unknown, are redacted (issue 23)', async () => {
+		const identity = {
+			'Cf-Access-Jwt-Assertion': 'eyJhbGciOiJSUzI1NiJ9.cf.sig',
+			'X-Goog-IAP-JWT-Assertion': 'eyJhbGciOiJFUzI1NiJ9.iap.sig',
+			'X-Amzn-Oidc-Data': 'eyJ0eXAiOiJKV1QifQ.alb.sig',
+			'X-Forwarded-Client-Cert': 'By=spiffe://mesh/ns/n8n;Hash=abc123;Subject="CN=client"',
+			'x-pwd': 'hunter2-pass',
+			'X-Totally-New-Header': 'anything',
+		};
+		const run = await runWebhook(new PdfGorillaTrigger(), {
+			credentials: GORILLA_CREDENTIALS(),
+			parameters: { options: { includeHeaders: true } },
+			request: gorillaRequest(PDF_GORILLA_COMPLETED, CURRENT_SECRET, { headers: identity }),
+		});
+		const [item] = itemsOf(run);
+		for (const name of Object.keys(identity)) expect((item.headers as IDataObject)[name.toLowerCase()]).toBe(REDACTED);
+		const stored = JSON.stringify(run.result);
+		for (const value of Object.values(identity)) expect(stored).not.toContain(value);
 	});
 });
 
 describe('redactedHeaders', () => {
-	const none = { secretHeaderNames: [], secretValues: [] };
+	const none = { shownHeaderNames: GENERIC_SHOWN_HEADERS, secretValues: [] };
 
-	test.each(['Authorization', 'Proxy-Authorization', 'Cookie', 'Set-Cookie', 'X-Api-Key', 'api_key', 'X-Auth-Token', 'X-Hub-Signature-256', 'X-Webhook-Secret', 'X-Session-Id', 'X-CSRF-Token', 'X-Access-Key', 'X-Password'])(
-		'%s is a secret by its name alone',
+	test.each(['Authorization', 'Proxy-Authorization', 'Cookie', 'X-Api-Key', 'X-Hub-Signature-256', 'X-Webhook-Secret', 'Cf-Access-Jwt-Assertion', 'X-Goog-IAP-JWT-Assertion', 'X-Amzn-Oidc-Data', 'X-Amzn-Oidc-Accesstoken', 'X-Forwarded-Client-Cert', 'X-Ssl-Client-Cert', 'x-pwd', 'X-Forwarded-For', 'Forwarded', 'Via', 'X-Request-Id', 'Keyboard-Layout'])(
+		'%s is not on the allowlist: redacted',
 		(name) => {
-			expect(isSecretHeaderName(name, none)).toBe(true);
 			expect(redactedHeaders({ [name]: 'value-1234' }, none)).toEqual({ [name.toLowerCase()]: REDACTED });
 		},
 	);
 
-	test.each(['Content-Type', 'User-Agent', 'X-Forwarded-For', 'X-Pdfg-Event-Id', 'X-Webhook-Event', 'X-Webhook-Timestamp', 'Accept-Encoding', 'Content-Length', 'Keyboard-Layout'])(
-		'%s is kept',
-		(name) => {
-			expect(redactedHeaders({ [name]: 'value' }, none)).toEqual({ [name.toLowerCase()]: 'value' });
-		},
-	);
+	test.each(['Content-Type', 'Content-Length', 'Content-Encoding', 'User-Agent', 'Accept', 'Accept-Encoding', 'Date', 'Host'])('%s is shown', (name) => {
+		expect(redactedHeaders({ [name]: 'value' }, none)).toEqual({ [name.toLowerCase()]: 'value' });
+	});
 
-	test('a name the service or credential uses is redacted; a value containing a secret is redacted in arrays too', () => {
-		const redaction = { secretHeaderNames: ['x-custom-auth-header', 'x-my-header'], secretValues: ['s3cr3t-value'] };
-		expect(
-			redactedHeaders({ 'X-My-Header': 'plain', forwarded: ['a', 'for=1 s3cr3t-value'], via: '1.1 proxy', missing: undefined }, redaction),
-		).toEqual({ 'x-my-header': REDACTED, forwarded: ['a', REDACTED], via: '1.1 proxy' });
+	test("a service's documented headers are shown for that service only", () => {
+		const forPdfGorilla = headerRedactionFor(pdfGorilla, {});
+		expect(redactedHeaders({ 'X-Pdfg-Event-Id': 'job-1', 'X-Webhook-Event': 'pdf.generated' }, forPdfGorilla)).toEqual({ 'x-pdfg-event-id': 'job-1', 'x-webhook-event': REDACTED });
+	});
+
+	test('a shown value that contains a secret of the credential is redacted, in arrays too', () => {
+		const redaction = { shownHeaderNames: GENERIC_SHOWN_HEADERS, secretValues: ['s3cr3t-value'] };
+		expect(redactedHeaders({ 'User-Agent': 'agent s3cr3t-value', accept: ['a', 'b s3cr3t-value'], date: 'today', missing: undefined }, redaction)).toEqual({
+			'user-agent': REDACTED,
+			accept: ['a', REDACTED],
+			date: 'today',
+		});
 	});
 });

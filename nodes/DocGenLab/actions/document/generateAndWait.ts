@@ -22,20 +22,22 @@ import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { downloadProperties, readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import {
-	acknowledgeCallback,
-	executeFunctionsFor,
+	answerCallback,
+	currentWaitJob,
 	pollUntilDeadline,
 	rawBodyOf,
 	readWaitSettings,
-	rejectCallback,
+	rejectWith,
 	resumeUrlOf,
-	resumeWith,
 	timedOutJson,
 	waitForCallback,
 	waitOrPoll,
 	waitProperties,
+	type CallbackVerdict,
 } from '../../../../core/actions/wait';
 import { isSafeId } from '../../../../core/ids';
+import { senderGroup } from '../../../../core/ip';
+import { isPlainObject } from '../../../../core/values';
 import { requestJson } from '../../../../core/fetch/transport';
 import { downloadToBinary } from '../../../../core/fetch/download';
 import {
@@ -47,11 +49,19 @@ import {
 	type FileType,
 	type OutputFormat,
 } from '../documents';
-import { docGenLab } from '../../descriptor';
+import { docGenLab, lookUpDocument } from '../../descriptor';
+import { DOCGENLAB_API_FIELDS } from '../../../../credentials/DocGenLabApi.credentials';
 import { generationProperties } from '../templates';
 
 const SHOW = { resource: ['document'], operation: ['generateAndWait'] };
 const FINAL_STATES = ['ready', 'failed'];
+/** Binds the resume proof to this operation. */
+const RESUME_SCOPE = 'docGenLab:document:generateAndWait';
+/**
+ * API calls a minute for checking callbacks, per API key and n8n process, fairly shared between
+ * senders: a third of DocGenLab's 60, beside Confirm With API's default 20.
+ */
+export const CALLBACK_CHECKS_PER_MINUTE = 20;
 
 export const option: INodePropertyOptions = {
 	name: 'Generate and Wait',
@@ -73,7 +83,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		"the document's status",
 		async () => await startAndWait(this),
 		async (itemIndex) => await startAndPoll(this, itemIndex),
+		{ scope: RESUME_SCOPE, proofKey: async () => await apiKeyOf(this), finish: async (record) => await finishResumed(this, record as DocGenLabDocument) },
 	);
+}
+
+async function apiKeyOf(ctx: IExecuteFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials('docGenLabApi');
+	return String(credentials[DOCGENLAB_API_FIELDS.apiKey] ?? '');
+}
+
+/** The resumed run: the document the API confirmed, with its file(s), or the node's error. */
+async function finishResumed(ctx: IExecuteFunctions, document: DocGenLabDocument): Promise<INodeExecutionData> {
+	const settings = readDownloadSettings(ctx, 0);
+	const connection = await connect(ctx, docGenLab, settings);
+	return await finishedDocumentItem(ctx, connection, settings, document, 0);
 }
 
 async function startAndWait(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -146,36 +169,32 @@ async function finishedDocumentItem(
 }
 
 /**
- * DocGenLab's callback to the resume URL. Only a callback for the document this wait started
- * is looked at, and only the API's answer counts: a callback for a document the API does not
- * report as finished leaves the execution waiting.
+ * DocGenLab's callback to the resume URL. Only a callback for the document this wait started is
+ * looked at, and only the API's answer counts (DocGenLab does not sign): a callback for a
+ * document the API does not report as finished leaves the execution waiting. The API calls
+ * come from a budget fairly shared between senders, so whoever holds the resume URL cannot use
+ * up DocGenLab's rate limit.
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	// The waiting node's data (its timed-out item) names the document it started.
-	const expected = String(this.evaluateExpression('{{ $json.documentId }}', 0) ?? '');
-	if (!isSafeId(expected)) return rejectCallback(this, 409);
+	return await answerCallback(this, 'DocGenLab', RESUME_SCOPE, async () => await decideCallback(this));
+}
+
+async function decideCallback(ctx: IWebhookFunctions): Promise<CallbackVerdict> {
+	// The waiting node's data (its timed-out item) names the document this wait started.
+	const expected = currentWaitJob(ctx, 'documentId');
+	if (!isSafeId(expected)) return rejectWith(409, 'the waiting node names no DocGenLab document');
 	let payload: unknown;
 	try {
-		payload = JSON.parse(rawBodyOf(this).toString('utf8'));
+		payload = JSON.parse(rawBodyOf(ctx).toString('utf8'));
 	} catch {
-		return rejectCallback(this, 400);
+		return rejectWith(400, 'the body is not JSON');
 	}
-	const named = typeof payload === 'object' && payload !== null ? (payload as IDataObject).job_id : undefined;
-	if (named !== expected) return rejectCallback(this, 401);
-
-	const ctx = executeFunctionsFor(this);
-	let settings: DownloadSettings;
-	let connection: ServiceConnection;
-	let document: DocGenLabDocument;
-	try {
-		settings = readDownloadSettings(ctx, 0);
-		connection = await connect(ctx, docGenLab, settings);
-		document = (await requestJson<DocGenLabDocument>(ctx, apiCall(connection, { method: 'GET', path: `/documents/${encodeURIComponent(expected)}` }, 0))).body;
-	} catch (error) {
-		this.logger.warn(`DocGenLab Generate and Wait: could not confirm document ${expected} with the API: ${(error as Error).message}`);
-		return rejectCallback(this, 503);
-	}
-	if (String(document.id) !== expected || !FINAL_STATES.includes(document.status)) return rejectCallback(this, 409);
-	acknowledgeCallback(this);
-	return await resumeWith(this, async () => await finishedDocumentItem(ctx, connection, settings, { ...document, id: expected }, 0), documentJson(document));
+	const named = isPlainObject(payload) ? payload.job_id : undefined;
+	if (named !== expected) return rejectWith(401, 'the callback names another document than the one this wait started');
+	const sender = senderGroup(ctx.getRequestObject().ip);
+	const lookup = await lookUpDocument.call(ctx, expected, { pool: 'Generate and Wait', callsPerMinute: CALLBACK_CHECKS_PER_MINUTE, sender });
+	if (lookup.outcome !== 'found') return rejectWith(lookup.outcome === 'missing' ? 409 : 503, `DocGenLab did not confirm the document: ${lookup.message}`);
+	const document = lookup.document as DocGenLabDocument;
+	if (!FINAL_STATES.includes(document.status)) return rejectWith(409, 'the API does not report the document as finished yet');
+	return { accept: { record: { ...document, id: expected }, proofKey: lookup.apiKey } };
 }

@@ -20,25 +20,26 @@ import { withFile } from '../../../../core/actions/output';
 import { apiCall, connect, type ServiceConnection } from '../../../../core/actions/policy';
 import { downloadProperties, readDownloadSettings, type DownloadSettings } from '../../../../core/actions/properties';
 import {
-	acknowledgeCallback,
+	answerCallback,
 	callbackSecret,
-	executeFunctionsFor,
+	currentWaitJob,
 	newWaitNonce,
 	pollUntilDeadline,
 	rawBodyOf,
 	readWaitSettings,
-	rejectCallback,
+	rejectWith,
 	resumeUrlOf,
-	resumeWith,
 	timedOutJson,
 	waitForCallback,
 	waitNonceOf,
 	waitOrPoll,
 	waitProperties,
 	withWaitNonce,
+	type CallbackVerdict,
 	type WaitSettings,
 } from '../../../../core/actions/wait';
 import { verifySignature } from '../../../../core/delivery/verify';
+import { isPlainObject } from '../../../../core/values';
 import { requestJson } from '../../../../core/fetch/transport';
 import { downloadJob, getJob } from '../jobs';
 import { pdfGorilla } from '../../descriptor';
@@ -69,6 +70,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		"the job's status",
 		async () => await startAndWait(this),
 		async (itemIndex) => await startAndPoll(this, itemIndex),
+		{ scope: SECRET_SCOPE, proofKey: async () => await apiKeyOf(this), finish: async (record) => await finishResumed(this, record) },
 	);
 }
 
@@ -98,10 +100,14 @@ async function startAndWait(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 }
 
 async function secretFor(ctx: IExecuteFunctions | IWebhookFunctions, executionId: string, nonce: string): Promise<string> {
+	return callbackSecret(await apiKeyOf(ctx), SECRET_SCOPE, executionId, ctx.getNode().id, nonce);
+}
+
+async function apiKeyOf(ctx: IExecuteFunctions | IWebhookFunctions): Promise<string> {
 	const credentials = await ctx.getCredentials('pdfGorillaApi');
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
 	if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The PDF Gorilla credential has no API key');
-	return callbackSecret(apiKey, SECRET_SCOPE, executionId, ctx.getNode().id, nonce);
+	return apiKey;
 }
 
 async function startAndPoll(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -138,51 +144,56 @@ async function finishedJobItem(
 	return withFile(job, file, settings.binaryPropertyName);
 }
 
-/** PDF Gorilla's callback to the resume URL: verified with this wait's secret, then the PDF. */
+/** The resumed run: the job the signed callback reported, with its PDF, or the node's error. */
+async function finishResumed(ctx: IExecuteFunctions, record: IDataObject): Promise<INodeExecutionData> {
+	const { downloadUrl, ...job } = record;
+	const settings = readDownloadSettings(ctx, 0);
+	const connection = await connect(ctx, pdfGorilla, settings);
+	return await finishedJobItem(ctx, connection, settings, job, typeof downloadUrl === 'string' ? downloadUrl : undefined, 0);
+}
+
+/**
+ * PDF Gorilla's callback to the resume URL. It resumes the execution only when it carries this
+ * wait's nonce, is signed with this wait's secret and names the job this wait started (not
+ * one of an earlier wait of the same node in a loop, which its own secret signed).
+ */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const nonce = waitNonceOf(this);
-	if (!nonce) return rejectCallback(this, 401);
-	// Nothing before the signature check may end the wait: an unverified request only gets an answer.
-	const secret = await secretFor(this, this.getExecutionId(), nonce).catch((error: unknown) => {
-		this.logger.warn(`PDF Gorilla Generate and Wait: cannot check a callback: ${(error as Error).message}`);
-		return undefined;
-	});
-	if (secret === undefined) return rejectCallback(this, 503);
-	const body = rawBodyOf(this);
-	const signature = this.getHeaderData()['x-pdfg-signature'];
+	return await answerCallback(this, 'PDF Gorilla', SECRET_SCOPE, async () => await decideCallback(this));
+}
+
+async function decideCallback(ctx: IWebhookFunctions): Promise<CallbackVerdict> {
+	const nonce = waitNonceOf(ctx);
+	if (!nonce) return rejectWith(401, 'the callback URL has no valid wait nonce');
+	let apiKey: string;
+	try {
+		apiKey = await apiKeyOf(ctx);
+	} catch (error) {
+		return rejectWith(503, `the callback cannot be checked: ${(error as Error).message}`);
+	}
+	const body = rawBodyOf(ctx);
+	const signature = ctx.getHeaderData()['x-pdfg-signature'];
+	const secret = callbackSecret(apiKey, SECRET_SCOPE, ctx.getExecutionId(), ctx.getNode().id, nonce);
 	if (!verifySignature({ algorithm: 'sha256', encoding: 'hex' }, typeof signature === 'string' ? signature : undefined, body, [secret])) {
-		return rejectCallback(this, 401);
+		return rejectWith(401, 'missing or invalid x-pdfg-signature for this wait');
 	}
 	let payload: unknown;
 	try {
 		payload = JSON.parse(body.toString('utf8'));
 	} catch {
-		return rejectCallback(this, 400);
+		return rejectWith(400, 'the signed body is not JSON');
 	}
-	if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return rejectCallback(this, 400);
-	const recognised = pdfGorilla.delivery.recognise({ payload: payload as IDataObject, headers: {}, parameters: {} });
-	if (!recognised.ok) return rejectCallback(this, 400);
-	acknowledgeCallback(this);
-
+	if (!isPlainObject(payload)) return rejectWith(400, 'the signed body is not a JSON object');
+	const recognised = pdfGorilla.delivery.recognise({ payload, headers: {}, parameters: {} });
+	if (!recognised.ok) return rejectWith(400, `not a PDF Gorilla job callback: ${recognised.message}`);
 	const [event] = recognised.event.items;
-	// Only the job this wait started (the waiting node's item names it), not another job signed
-	// for an earlier wait of the same node in this execution (a loop).
-	if (event.jobId !== String(this.evaluateExpression('{{ $json.jobId }}', 0) ?? '')) return rejectCallback(this, 401);
-	const ctx = executeFunctionsFor(this);
-	const job: IDataObject = {
+	if (event.jobId !== currentWaitJob(ctx, 'jobId')) return rejectWith(401, 'the callback is about another job than the one this wait started');
+	const record: IDataObject = {
 		jobId: event.jobId,
 		status: event.status,
 		expiresAt: event.expiresAt,
 		error: event.errorCode || event.errorMessage ? { code: event.errorCode, message: event.errorMessage } : null,
 		timestamp: event.timestamp,
+		downloadUrl: event.downloadUrl ?? null,
 	};
-	return await resumeWith(
-		this,
-		async () => {
-			const settings = readDownloadSettings(ctx, 0);
-			const connection = await connect(ctx, pdfGorilla, settings);
-			return await finishedJobItem(ctx, connection, settings, job, (event.downloadUrl as string | null) ?? undefined, 0);
-		},
-		job,
-	);
+	return { accept: { record, proofKey: apiKey } };
 }
