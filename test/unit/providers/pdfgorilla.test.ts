@@ -154,6 +154,7 @@ describe('PDF Gorilla fake', () => {
 		expect(r.status).toBe(429);
 		expect(r.headers['x-ratelimit-limit']).toBe('60');
 		expect(r.headers['x-ratelimit-remaining']).toBe('0');
+		// A lower bound: the reset time lies in the future.
 		expect(Number(r.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now());
 		expect(r.json).toMatchObject({ error: expect.any(String), limit: 60, remaining: 0, resetAt: expect.any(String) });
 	});
