@@ -9,7 +9,7 @@ import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { type ContextInit, type RequestInit, atTimeOfVectors, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
+import { type ContextInit, type RequestInit, atTimeOfVectors, createWebhookContext, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
 import {
 	DOCFLO_CREDENTIALS,
 	DOCFLO_DOCUMENT_PROCESSED,
@@ -102,6 +102,14 @@ test('the cases cover every registered trigger', () => {
 	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
 });
 
+test('(control) the webhook context lets a trigger reach no n8n helper but its API confirmation', () => {
+	const { context, helpersTouched } = createWebhookContext(CASES[0].trigger);
+	expect(typeof context.helpers.httpRequestWithAuthentication).toBe('function');
+	expect(() => context.helpers.httpRequest).toThrow('a trigger must answer without downloading');
+	expect(() => context.helpers.prepareBinaryData).toThrow('a trigger must answer without downloading');
+	expect(helpersTouched).toEqual(['httpRequest', 'prepareBinaryData']);
+});
+
 describe.each(CASES)('$name', (c) => {
 	atTimeOfVectors(c.at);
 	test('genuine delivery starts with {received: true}, every item carrying the payload', async () => {
@@ -113,6 +121,13 @@ describe.each(CASES)('$name', (c) => {
 		const raw = JSON.parse(c.genuine().rawBody!.toString('utf8'));
 		for (const item of items) expect(item.json.payload).toEqual(raw);
 		expect(run.response.statusCalls).toEqual([]);
+	});
+
+	test('never downloads inside the webhook call: no n8n helper is reached, the item keeps the event for the action', async () => {
+		// runWebhook fails for any helper the trigger reaches (see context.ts, strictHelpers).
+		const run = await runWebhook(c.trigger, init(c));
+		expect(run.result.workflowData).toHaveLength(1);
+		expect(run.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
 	if (c.forged) {
