@@ -35,6 +35,11 @@ const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
 /** The fake clock: moves only when the code under test sleeps. */
 const clock = { now: 1_750_000_000_000, sleeps: [] as number[] };
 
+/** The fake clock's time: what Date.now() says inside runAction. */
+export function fakeNow(): number {
+	return clock.now;
+}
+
 export async function fakeSleep(ms: number): Promise<void> {
 	clock.sleeps.push(ms);
 	clock.now += ms;
