@@ -188,9 +188,15 @@ describe.each(CASES)('$name', (c) => {
 			await expect(runWebhook(c.trigger, init(c, { mode: 'manual', options: { allowedIpAddresses: '10.1.2.3/8' } }))).rejects.toThrow(/10\.1\.2\.3\/8/);
 		});
 
-		test('the allowlist is checked before authenticity: a refused sender gets 403 even with a valid delivery', async () => {
-			const run = await runWebhook(c.trigger, init(c, { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } }));
-			expectRejected(run, 403);
+		test('the allowlist is checked first: a refused sender gets 403 for a body that would otherwise get 401 or 400', async () => {
+			const refused = { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } };
+			// Neither JSON nor signed: after the allowlist it would be 401 (signing services) or 400.
+			const garbage = init(c, refused);
+			expectRejected(await runWebhook(c.trigger, { ...garbage, request: { ...garbage.request, rawBody: Buffer.from('{not json'), body: {} } }), 403);
+			if (c.forged) {
+				const forged = init(c, refused);
+				expectRejected(await runWebhook(c.trigger, { ...forged, request: { ...c.forged(), ip: '198.51.100.7' } }), 403);
+			}
 		});
 
 		if (c.forged) {
@@ -222,7 +228,7 @@ describe.each(CASES)('$name', (c) => {
 	});
 
 	describe('dedupe', () => {
-		test('same delivery twice with the same static data → the second is duplicate', async () => {
+		test('the same delivery twice to one trigger → the second is a duplicate', async () => {
 			const workflowId = newWorkflowId();
 			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId })), 'duplicate');
