@@ -158,8 +158,8 @@ describe('PDF Gorilla → PDF → Generate', () => {
 			credentials: CREDENTIALS,
 			responses: [{ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' }],
 		});
-		expect(error.message).toMatch(/PDF Gorilla/);
-		expect(error.message).toMatch(/PDF/);
+		expect(error.message).toBe('PDF Gorilla: the file from PDF Gorilla is not a PDF (it starts with "<html")');
+		expect(error.name).toBe('NodeOperationError');
 	});
 
 	test('Data that is not JSON fails before any request', async () => {
