@@ -44,120 +44,61 @@ interface Case {
 	module: string;
 	node: INodeType;
 	parameters: Record<string, unknown>;
+	responses: Scripted[];
 	items?: IDataObject[];
 	credentials?: ICredentialDataDecryptedObject;
-	responses: Scripted[];
 }
 
-const GORILLA = { apiKey: 'pg-key', webhookSecret: 'whsec', baseUrl: '' };
 const GORILLA_JOB = { jobId: 'job-1', status: 'completed', downloadUrl: 'https://cdn.pdfgorilla.io/jobs/job-1/out.pdf?sig=x', expiresAt: null, error: null };
-const REPORTFLOW = { environment: 'production', apiKey: 'rf-app', secretKey: 'rf-secret' };
-const DOCGENLAB = { apiKey: 'dgl-key', baseUrl: '' };
 const DOCGENLAB_LINK = 'https://storage.googleapis.com/docgenlab/doc-1.pdf?X-Goog-Signature=abc';
 const PDFSIGN_URL = 'https://api.pdf-sign.com/storage/v1/object/public/pdfs/u/invoice.pdf';
 
+/** One service's cases: its node and credential, then per operation what differs. */
+function service(name: string, node: INodeType, credentials: ICredentialDataDecryptedObject | undefined) {
+	return (operation: string, module: string, parameters: Record<string, unknown>, responses: Scripted[], items?: IDataObject[]): Case => ({
+		operation: `${name} → ${operation}`,
+		module,
+		node,
+		parameters,
+		responses,
+		items,
+		credentials,
+	});
+}
+const gorilla = service('PDF Gorilla', new PdfGorilla(), { apiKey: 'pg-key', webhookSecret: 'whsec', baseUrl: '' });
+const reportFlow = service('ReportFlow', new ReportFlow(), { environment: 'production', apiKey: 'rf-app', secretKey: 'rf-secret' });
+const docGenLab = service('DocGenLab', new DocGenLab(), { apiKey: 'dgl-key', baseUrl: '' });
+const pdfSign = service('PDF-Sign', new PdfSign(), { apiKey: 'ps-key', baseUrl: '' });
+const generateFile = { designId: 'design_1', version: 1, contentFileName: 'a', params: '{}' };
+const docGenLabEvent = [{ jobId: 'doc-1', status: 'completed', downloadUrl: DOCGENLAB_LINK }];
+
 const CASES: Case[] = [
-	{
-		operation: 'PDF Gorilla → Job → Download File',
-		module: 'PdfGorilla/actions/jobs.ts',
-		node: new PdfGorilla(),
-		parameters: { resource: 'job', operation: 'download' },
-		items: [{ jobId: 'job-1', downloadUrl: GORILLA_JOB.downloadUrl }],
-		credentials: GORILLA,
-		responses: [bigPdf()],
-	},
-	{
-		operation: 'PDF Gorilla → PDF → Generate',
-		module: 'PdfGorilla/actions/pdf/generate.ts',
-		node: new PdfGorilla(),
-		parameters: { resource: 'pdf', operation: 'generate', templateId: 'tpl-1', data: '{}' },
-		credentials: GORILLA,
-		responses: [bigPdf()],
-	},
-	{
-		operation: 'PDF Gorilla → PDF → Generate (Async), Wait for Completion',
-		module: 'PdfGorilla/actions/jobs.ts',
-		node: new PdfGorilla(),
-		parameters: { resource: 'pdf', operation: 'generateAsync', templateId: 'tpl-1', data: '{}', waitForCompletion: true },
-		credentials: GORILLA,
-		responses: [json({ jobId: 'job-1', status: 'queued' }, 202), json(GORILLA_JOB), bigPdf()],
-	},
-	{
-		operation: 'ReportFlow → File → Download File',
-		module: 'ReportFlow/actions/file/download.ts',
-		node: new ReportFlow(),
-		parameters: { resource: 'file', operation: 'download' },
-		items: [{ requestId: 'req-1', fileId: 'file-1', fileName: 'a.pdf' }],
-		credentials: REPORTFLOW,
-		responses: [bigPdf()],
-	},
-	{
-		operation: 'ReportFlow → File → Download All as ZIP',
-		module: 'ReportFlow/actions/file/downloadZip.ts',
-		node: new ReportFlow(),
-		parameters: { resource: 'file', operation: 'downloadZip' },
-		items: [{ requestId: 'req-1' }],
-		credentials: REPORTFLOW,
-		responses: [bigZip()],
-	},
-	{
-		operation: 'ReportFlow → File → Generate',
-		module: 'ReportFlow/actions/file/generate.ts',
-		node: new ReportFlow(),
-		parameters: { resource: 'file', operation: 'generate', designId: 'design_1', version: 1, contentFileName: 'a', params: '{}' },
-		credentials: REPORTFLOW,
-		responses: [bigPdf({ 'request-id': 'req-9' })],
-	},
-	{
-		operation: 'ReportFlow → File → Generate (Async), Wait for Completion',
-		module: 'ReportFlow/actions/file/generateAsync.ts',
-		node: new ReportFlow(),
-		parameters: { resource: 'file', operation: 'generateAsync', designId: 'design_1', version: 1, contentFileName: 'a', params: '{}', waitForCompletion: true },
-		credentials: REPORTFLOW,
-		responses: [json({ requestId: 'req-5', files: [{ fileId: 'file-5', fileName: 'a' }] }), bigPdf()],
-	},
-	{
-		operation: 'DocGenLab → Document → Download (signed link)',
-		module: 'DocGenLab/actions/document/download.ts',
-		node: new DocGenLab(),
-		parameters: { resource: 'document', operation: 'download' },
-		items: [{ jobId: 'doc-1', status: 'completed', downloadUrl: DOCGENLAB_LINK }],
-		credentials: DOCGENLAB,
-		responses: [bigPdf()],
-	},
-	{
-		operation: 'DocGenLab → Document → Download (through the API)',
-		module: 'DocGenLab/actions/document/download.ts',
-		node: new DocGenLab(),
-		parameters: { resource: 'document', operation: 'download' },
-		items: [{ jobId: 'doc-1', status: 'completed', downloadUrl: DOCGENLAB_LINK }],
-		credentials: DOCGENLAB,
-		responses: [{ status: 403 }, bigPdf()],
-	},
-	{
-		operation: 'DocGenLab → Document → Generate, Wait for Completion',
-		module: 'DocGenLab/actions/document/generate.ts',
-		node: new DocGenLab(),
-		parameters: { resource: 'document', operation: 'generate', templateId: 'tpl-1', inputJson: '{}', waitForCompletion: true },
-		credentials: DOCGENLAB,
-		responses: [json({ id: 'doc-1', status: 'queued' }, 201), json({ id: 'doc-1', status: 'ready' }), bigPdf()],
-	},
-	{
-		operation: 'PDF-Sign → PDF → Download',
-		module: 'PdfSign/actions/files.ts',
-		node: new PdfSign(),
-		parameters: { resource: 'pdf', operation: 'download' },
-		items: [{ downloadUrl: PDFSIGN_URL, fileSize: FILE_BYTES }],
-		responses: [bigPdf()],
-	},
-	{
-		operation: 'PDF-Sign → PDF → Generate',
-		module: 'PdfSign/actions/files.ts',
-		node: new PdfSign(),
-		parameters: { resource: 'pdf', operation: 'generate', templateId: 'tpl-1', variables: '{}' },
-		credentials: { apiKey: 'ps-key', baseUrl: '' },
-		responses: [json({ success: true, pdf_url: PDFSIGN_URL, generation_id: 'gen-1', file_size: FILE_BYTES }), bigPdf()],
-	},
+	gorilla('Job → Download File', 'PdfGorilla/actions/jobs.ts', { resource: 'job', operation: 'download' }, [bigPdf()], [{ jobId: 'job-1', downloadUrl: GORILLA_JOB.downloadUrl }]),
+	gorilla('PDF → Generate', 'PdfGorilla/actions/pdf/generate.ts', { resource: 'pdf', operation: 'generate', templateId: 'tpl-1', data: '{}' }, [bigPdf()]),
+	gorilla('PDF → Generate (Async), Wait for Completion', 'PdfGorilla/actions/jobs.ts', { resource: 'pdf', operation: 'generateAsync', templateId: 'tpl-1', data: '{}', waitForCompletion: true }, [
+		json({ jobId: 'job-1', status: 'queued' }, 202),
+		json(GORILLA_JOB),
+		bigPdf(),
+	]),
+	reportFlow('File → Download File', 'ReportFlow/actions/file/download.ts', { resource: 'file', operation: 'download' }, [bigPdf()], [{ requestId: 'req-1', fileId: 'file-1', fileName: 'a.pdf' }]),
+	reportFlow('File → Download All as ZIP', 'ReportFlow/actions/file/downloadZip.ts', { resource: 'file', operation: 'downloadZip' }, [bigZip()], [{ requestId: 'req-1' }]),
+	reportFlow('File → Generate', 'ReportFlow/actions/file/generate.ts', { resource: 'file', operation: 'generate', ...generateFile }, [bigPdf({ 'request-id': 'req-9' })]),
+	reportFlow('File → Generate (Async), Wait for Completion', 'ReportFlow/actions/file/generateAsync.ts', { resource: 'file', operation: 'generateAsync', ...generateFile, waitForCompletion: true }, [
+		json({ requestId: 'req-5', files: [{ fileId: 'file-5', fileName: 'a' }] }),
+		bigPdf(),
+	]),
+	docGenLab('Document → Download (signed link)', 'DocGenLab/actions/document/download.ts', { resource: 'document', operation: 'download' }, [bigPdf()], docGenLabEvent),
+	docGenLab('Document → Download (through the API)', 'DocGenLab/actions/document/download.ts', { resource: 'document', operation: 'download' }, [{ status: 403 }, bigPdf()], docGenLabEvent),
+	docGenLab('Document → Generate, Wait for Completion', 'DocGenLab/actions/document/generate.ts', { resource: 'document', operation: 'generate', templateId: 'tpl-1', inputJson: '{}', waitForCompletion: true }, [
+		json({ id: 'doc-1', status: 'queued' }, 201),
+		json({ id: 'doc-1', status: 'ready' }),
+		bigPdf(),
+	]),
+	service('PDF-Sign', new PdfSign(), undefined)('PDF → Download', 'PdfSign/actions/files.ts', { resource: 'pdf', operation: 'download' }, [bigPdf()], [{ downloadUrl: PDFSIGN_URL, fileSize: FILE_BYTES }]),
+	pdfSign('PDF → Generate', 'PdfSign/actions/files.ts', { resource: 'pdf', operation: 'generate', templateId: 'tpl-1', variables: '{}' }, [
+		json({ success: true, pdf_url: PDFSIGN_URL, generation_id: 'gen-1', file_size: FILE_BYTES }),
+		bigPdf(),
+	]),
 ];
 
 describe.each(CASES)('$operation', (c) => {
