@@ -68,14 +68,14 @@ function refuseSampleEvent(ctx: IExecuteFunctions, item: INodeExecutionData): vo
 }
 
 /** Memory keeps two days of events; none younger than an hour is evicted to make room. */
-const MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protectedMs: 60 * 60 * 1000, capacity: 200_000 });
+export const CLAIM_MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60 * 1000, protectedMs: 60 * 60 * 1000, capacity: 200_000 });
 
 /** Newest events kept in n8n's database (each as its key and its owner mark, see claimInDatabase). */
 export const PERSISTED_EVENTS = 2_000;
 const CLAIMS = { mode: 'entries' as const, maxEntries: 2 * PERSISTED_EVENTS };
 
 /** Keys held in this process: by an execution here, or known to be claimed in the database. */
-const claimsInMemory = new LedgerRegistry<true>(MEMORY);
+const claimsInMemory = new LedgerRegistry<true>(CLAIM_MEMORY);
 
 /**
  * The lock lives in this node's own row (scope 'node'), which nothing else writes; it exists

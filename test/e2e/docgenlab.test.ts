@@ -283,6 +283,7 @@ describe.each(versionsUnderTest())('DocGenLab actions on n8n %s', (version) => {
 		expect(errorOf(limited)).toBeUndefined();
 		const creates = fake.requests({ service: 'docgenlab', method: 'POST', path: '/docgenlab/api/v1/documents/' });
 		expect(creates.map((r) => r.status)).toEqual([429, 201]);
+		// A lower bound: the node waited out Retry-After (1 s) before sending again.
 		expect(creates[1].time.getTime() - creates[0].time.getTime()).toBeGreaterThanOrEqual(900);
 		expect(creates[1].headers['x-idempotency-key']).toBe(creates[0].headers['x-idempotency-key']);
 

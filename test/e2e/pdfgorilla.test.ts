@@ -5,6 +5,7 @@
  * the trigger through a signed webhook.
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { versionsUnderTest } from '../harness/versions';
 import { linearWorkflow, newWebhookId, triggerNode, PACKAGE } from '../harness/workflows';
@@ -12,6 +13,21 @@ import { pdfSpecSha256, sendWebhook } from '../providers';
 import { errorOf, itemsOf, jsonOf, nextExecution, sha256, useStack } from './support';
 
 const SECRET = 'pdfgorilla-e2e-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+const LARGE_MIB = 256;
+/** The goal docs/performance.md sets for n8n's growth during a large download in filesystem mode. */
+const MEMORY_BUDGET_MIB = 64;
+
+/** A process's peak resident memory (VmHWM, MiB) since start or since resetPeakMemory. Linux. */
+function peakMemoryMib(pid: number): number {
+	const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	if (!kib) throw new Error(`no VmHWM for process ${pid}`);
+	return Number(kib[1]) / 1024;
+}
+
+/** Resets VmHWM to the current resident memory (proc(5), clear_refs value 5). */
+function resetPeakMemory(pid: number): void {
+	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
 
 describe.each(versionsUnderTest())('PDF Gorilla actions on n8n %s', (version) => {
 	// Event links point at "localhost" while the API is on 127.0.0.1: different origins, so the
@@ -83,6 +99,31 @@ describe.each(versionsUnderTest())('PDF Gorilla actions on n8n %s', (version) =>
 		expect(fileRequests[0].headers['x-api-key']).toBeUndefined();
 		expect(fileRequests[0].headers.authorization).toBeUndefined();
 	});
+
+	test(`a ${LARGE_MIB} MiB PDF streams into n8n's file store: every byte, while n8n's peak memory grows by less than ${MEMORY_BUDGET_MIB} MiB`, async () => {
+		const { fake, n8n } = stack;
+		const flow = await downloadFlow('PDF Gorilla large download', { ...allowLocal(), maxFileSizeMb: 0 });
+		const size = LARGE_MIB * 1024 * 1024;
+		// First a few small ones: n8n's heap settles over its first executions (measured on 2.41.1:
+		// +29 MiB for a first 16 MiB file, then +6 MiB for 512 MiB), which is not this download's.
+		for (let warmUp = 0; warmUp < 3; warmUp++) {
+			const small = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: 16 * 1024 * 1024 } });
+			expect(errorOf(await flow.deliver(fake.pdfgorilla.webhookPayload(small.jobId)))).toBeUndefined();
+		}
+		const job = fake.pdfgorilla.createJob({ outcome: { status: 'completed', sizeBytes: size, title: 'Large e2e' } });
+		const pid = n8n.pid!;
+		resetPeakMemory(pid);
+		const before = peakMemoryMib(pid);
+		const execution = await flow.deliver(fake.pdfgorilla.webhookPayload(job.jobId));
+		const grew = peakMemoryMib(pid) - before;
+		process.stderr.write(`[pdfgorilla e2e] n8n ${version}: a ${LARGE_MIB} MiB download raised n8n's peak memory by ${grew.toFixed(1)} MiB\n`);
+		expect(errorOf(execution)).toBeUndefined();
+		const [item] = itemsOf(execution, 'Download');
+		expect(item.json).toMatchObject({ download: { bytes: size, mimeType: 'application/pdf' } });
+		// A file read whole into memory would raise it by the file's size at least.
+		expect(grew).toBeLessThan(MEMORY_BUDGET_MIB);
+		expect(sha256(await n8n.binaryBytes(item.binary!.data))).toBe(await pdfSpecSha256(job.pdf));
+	}, 240_000);
 
 	test('an expired event link is refreshed through GET /jobs/{id} with the API key', async () => {
 		const { fake, n8n } = stack;

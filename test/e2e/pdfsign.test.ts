@@ -196,6 +196,7 @@ describe.each(versionsUnderTest())('PDF-Sign actions on n8n %s', (version) => {
 		expect(errorOf(limited)).toBeUndefined();
 		const attempts = generateRequests();
 		expect(attempts.map((r) => r.status)).toEqual([429, 200]);
+		// A lower bound: the node waited out Retry-After (1 s) before sending again.
 		expect(attempts[1].time.getTime() - attempts[0].time.getTime()).toBeGreaterThanOrEqual(900);
 
 		const unauthorized = await runWithStart('PDF-Sign wrong key', [generateNode('Generate', { downloadPdf: false }, { credentials: wrongCredential })]);

@@ -352,4 +352,12 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 			await expectExecutions('pdfSign', before);
 		});
 	});
+
+	// Last: every delivery above named a file the fake services would serve.
+	test('no trigger fetched anything while answering: the services saw only Confirm With API\'s document look-ups, no download', () => {
+		const seen = fake.requests().map((request) => `${request.method} ${request.path}`);
+		expect(seen.filter((line) => !/^GET \/docgenlab\/api\/v1\/documents\/[\w-]+$/.test(line))).toEqual([]);
+		// Control: the fake recorded the requests that were made.
+		expect(seen.length).toBeGreaterThan(0);
+	});
 });

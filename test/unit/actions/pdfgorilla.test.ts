@@ -1,7 +1,11 @@
 /** PDF Gorilla action node, every operation: request shapes, the API key, fresh links, polling, errors, Skip Already Processed. */
+import { mock } from 'jest-mock-extended';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { CLAIM_MEMORY, claimOnce } from '../../../core/actions/processed';
 import { PdfGorilla } from '../../../nodes/PdfGorilla/PdfGorilla.node';
 import { PDF_BYTES } from '../fetch/fakeExecute';
-import { ProcessedStore, json, runAction, runActionError, shape } from './runAction';
+import { ProcessedStore, fakeNow, json, runAction, runActionError, shape } from './runAction';
 
 jest.mock('n8n-workflow', () => jest.requireActual<{ mockSleep: () => object }>('./runAction').mockSleep());
 
@@ -88,6 +92,35 @@ describe('PDF Gorilla → Job → Download File', () => {
 		expect(again.hints).toEqual([expect.stringMatching(/Skipped job job-1/)]);
 	});
 
+	test('by default the editor\'s manual runs are not deduplicated: the same trigger item downloads each time', async () => {
+		const processed = new ProcessedStore();
+		for (let run = 0; run < 2; run++) {
+			const manual = await runAction({ node, parameters, items: [event], credentials: CREDENTIALS, responses: [pdf], processed, workflowId: 'wf-gorilla-manual', mode: 'manual' });
+			expect(manual.output).toHaveLength(1);
+			expect(manual.requests).toHaveLength(1);
+		}
+		// The same item in production is claimed once (control: the store would have skipped it).
+		await runAction({ node, parameters, items: [event], credentials: CREDENTIALS, responses: [pdf], processed, workflowId: 'wf-gorilla-manual' });
+		expect((await runAction({ node, parameters, items: [event], credentials: CREDENTIALS, processed, workflowId: 'wf-gorilla-manual' })).output).toEqual([]);
+	});
+
+	test(`with ${CLAIM_MEMORY.capacity.toLocaleString('en')} events of the last hour claimed in this process, a new one fails before any request, for a later retry`, async () => {
+		const fillerContext = mock<IExecuteFunctions>();
+		fillerContext.getWorkflow.mockReturnValue({ id: 'wf-gorilla-full', active: true });
+		// Claimed at the moment the node then runs (runAction's clock), so all are of the last hour.
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(fakeNow());
+		try {
+			for (let i = 0; i < CLAIM_MEMORY.capacity; i++) await claimOnce(fillerContext, { key: `filler:${i}`, persist: false, retryOfFailedDelivery: false });
+		} finally {
+			clock.mockRestore();
+		}
+		const { error, requests } = await runActionError({ node, parameters, items: [event], credentials: CREDENTIALS, workflowId: 'wf-gorilla-full' });
+		expect(error.message).toBe('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
+		expect(requests).toHaveLength(0);
+		// Another workflow's memory is its own.
+		expect((await runAction({ node, parameters, items: [event], credentials: CREDENTIALS, responses: [pdf], workflowId: 'wf-gorilla-not-full' })).output).toHaveLength(1);
+	}, 60_000);
+
 	test('a trigger\'s sample event is refused with a clear error before any request', async () => {
 		const { error, requests } = await runActionError({ node, parameters, items: [{ ...event, sample: true }], credentials: CREDENTIALS });
 		expect(error.message).toMatch(/sample event, so there is no file to download/);
@@ -125,8 +158,8 @@ describe('PDF Gorilla → PDF → Generate', () => {
 			credentials: CREDENTIALS,
 			responses: [{ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' }],
 		});
-		expect(error.message).toMatch(/PDF Gorilla/);
-		expect(error.message).toMatch(/PDF/);
+		expect(error.message).toBe('PDF Gorilla: the file from PDF Gorilla is not a PDF (it starts with "<html")');
+		expect(error.name).toBe('NodeOperationError');
 	});
 
 	test('Data that is not JSON fails before any request', async () => {

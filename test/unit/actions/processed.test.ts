@@ -209,8 +209,8 @@ describe('onceFor', () => {
 		expect(removeProcessed).not.toHaveBeenCalled();
 	});
 
-	// BUG (minor): the claim is released in a `finally`; when removeProcessed itself fails (a
-	// database hiccup), its error replaces the work's, so the user sees a deduplication error
+	// Regression (fixed in 0813c7f): the claim is released in a `finally`; when removeProcessed itself
+	// failed (a database hiccup), its error replaced the work's, so the user saw a deduplication error
 	// instead of why the download failed.
 	test("a failing release does not hide the work's own error", async () => {
 		const { ctx, removeProcessed } = createContext();

@@ -87,7 +87,8 @@ describe('ReportFlow → File → Download All as ZIP', () => {
 
 	test('something that is not a ZIP is refused', async () => {
 		const { error } = await runActionError({ node, parameters, items: [{ requestId: 'req-1' }], credentials: CREDENTIALS, responses: [pdf] });
-		expect(error.message).toMatch(/ReportFlow/);
+		expect(error.message).toBe('ReportFlow: the file from ReportFlow is not a ZIP archive (it starts with "%PDF")');
+		expect(error.name).toBe('NodeOperationError');
 	});
 });
 

@@ -26,7 +26,7 @@ import { DocGenLabApi } from '../../../credentials/DocGenLabApi.credentials';
 import { PdfGorillaApi } from '../../../credentials/PdfGorillaApi.credentials';
 import { PdfSignApi } from '../../../credentials/PdfSignApi.credentials';
 import { ReportFlowApi } from '../../../credentials/ReportFlowApi.credentials';
-import { createExecuteContext, type RecordedRequest, type Scripted } from '../fetch/fakeExecute';
+import { createExecuteContext, type ByteMeter, type ExecuteInit, type RecordedRequest, type Scripted } from '../fetch/fakeExecute';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
 	[new ReportFlowApi(), new DocGenLabApi(), new DocfloApi(), new PdfGorillaApi(), new PdfSignApi()].map((type) => [type.name, type]),
@@ -34,6 +34,11 @@ const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
 
 /** The fake clock: moves only when the code under test sleeps. */
 const clock = { now: 1_750_000_000_000, sleeps: [] as number[] };
+
+/** The fake clock's time: what Date.now() says inside runAction. */
+export function fakeNow(): number {
+	return clock.now;
+}
 
 export async function fakeSleep(ms: number): Promise<void> {
 	clock.sleeps.push(ms);
@@ -92,6 +97,8 @@ export interface RunInit {
 	workflowId?: string;
 	executionId?: string;
 	processed?: ProcessedStore;
+	/** How the fake prepareBinaryData stores files (see ExecuteInit.store). */
+	store?: ExecuteInit['store'];
 }
 
 export interface RunResult {
@@ -102,6 +109,8 @@ export interface RunResult {
 	logs: string[];
 	sleeps: number[];
 	remaining: number;
+	/** Bytes of generated bodies: made, stored, and the most held in between. */
+	meter: ByteMeter;
 }
 
 let runs = 0;
@@ -135,7 +144,7 @@ async function authenticate(type: string, credentials: ICredentialDataDecryptedO
 
 function contextFor(init: RunInit) {
 	runs += 1;
-	const fake = createExecuteContext({ responses: init.responses });
+	const fake = createExecuteContext({ responses: init.responses, store: init.store });
 	const ctx = fake.ctx;
 	const items = (init.items ?? [{}]).map((json) => ({ json }));
 	const properties = init.node.description.properties;
@@ -187,6 +196,7 @@ export async function runAction(init: RunInit): Promise<RunResult> {
 			logs: fake.logs,
 			sleeps: clock.sleeps.slice(sleepsBefore),
 			remaining: fake.remaining(),
+			meter: fake.meter,
 		};
 	} finally {
 		nowSpy.mockRestore();

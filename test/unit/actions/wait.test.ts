@@ -125,15 +125,15 @@ describe('waiting', () => {
 		const executeData = { data: { main: [[{ json: { input: true } }]] }, node: NODE, source: null } as IExecuteData;
 		const putExecutionToWait = jest.fn(async () => await Promise.resolve());
 		const ctx = mock<IExecuteFunctions>({ getExecuteData: () => executeData, putExecutionToWait });
-		const before = Date.now();
+		const now = 1_750_000_000_000;
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
 		const waiting = [{ json: { jobId: 'j1', waitingFor: 'callback' }, pairedItem: { item: 0 } }];
 		const timedOut = [{ json: timedOutJson('PDF Gorilla', { jobId: 'j1' }, 'job j1', 5000), pairedItem: { item: 0 } }];
-		const output = await waitForCallback(ctx, { maxWaitMs: 5000 }, 'PDF Gorilla', { jobId: 'j1' }, 'job j1');
+		const output = await waitForCallback(ctx, { maxWaitMs: 5000 }, 'PDF Gorilla', { jobId: 'j1' }, 'job j1').finally(() => clock.mockRestore());
 		expect(output).toEqual([waiting]);
 		expect(executeData.data).toEqual({ main: [timedOut] });
 		const [[until]] = putExecutionToWait.mock.calls as unknown as [[Date]];
-		expect(until.getTime()).toBeGreaterThanOrEqual(before + 5000);
-		expect(until.getTime()).toBeLessThan(before + 5000 + 60_000);
+		expect(until).toEqual(new Date(now + 5000));
 	});
 
 	test('timedOutJson keeps the job and says what timed out', () => {

@@ -93,12 +93,11 @@ describe('downloadToBinary: streaming into n8n binary data', () => {
 		expect(binary.bytes).toBe(0);
 	});
 
-	// BUG: download.ts pauses the body and adds its byte-counting 'data' listener, then hands the
-	// stream to prepareBinaryData. A stream that was pause()d explicitly does not start flowing when
-	// another 'data' listener is added, and n8n's streamToBuffer (used by n8n 1.x's default in-memory
-	// binary mode, 2.x's database mode for queue setups, and 2.x with N8N_DEFAULT_BINARY_DATA_MODE=default)
-	// reads with on('data') and never calls resume(): the download stalls until a timeout (2.x idle
-	// timeout; on 1.x only the socket timeout). The e2e suite pins filesystem mode, so it cannot see this.
+	// Regression (fixed in 0813c7f): download.ts pauses the body and adds its byte-counting 'data'
+	// listener before handing the stream to prepareBinaryData; a stream pause()d on purpose does not
+	// start flowing when another 'data' listener arrives, and n8n's streamToBuffer (1.x's default
+	// in-memory mode, 2.x's database and default modes) reads with on('data') and never resumes it, so
+	// the download stalled until a timeout. download.ts now resumes the body when that listener comes.
 	test("works when n8n reads the stream with on('data') (1.x default mode, 2.x database mode)", async () => {
 		const { env, promise } = await download([ok(PDF_BYTES)], { expectedFormat: 'pdf' }, {}, { consumer: 'listen', idleTimeoutMs: 200 });
 		const file = await promise;
@@ -330,9 +329,9 @@ describe('downloadToBinary: file name', () => {
 		await expect(promise).resolves.toMatchObject({ fileName: 'pass_wd.pdf' });
 	});
 
-	// BUG (probable): the File Name option is used as typed, without sanitizeFileName. It is often an
-	// expression over event data (PDF Gorilla's default is `${jobId}.pdf` with jobId from the event),
-	// so a path or control character in it reaches the binary's fileName unlike every other source.
+	// Regression (fixed in 0813c7f): the File Name option (often an expression over event data, such as
+	// PDF Gorilla's `${jobId}.pdf`) was used as typed, so a path or control character reached the
+	// binary's file name; it is now cleaned like every other source.
 	test('sanitises the File Name option like the other sources', async () => {
 		const { promise } = await download([ok(PDF_BYTES)], { fileName: '../reports/2026\n04.pdf' });
 		await expect(promise).resolves.toMatchObject({ fileName: '2026_04.pdf' });
@@ -356,8 +355,8 @@ describe('fileNameFromDisposition', () => {
 		expect(fileNameFromDisposition("attachment; filename*=UTF-8''%E2%82; filename=\"fallback.pdf\"")).toBe('fallback.pdf');
 	});
 
-	// BUG (minor): RFC 5987/6266 allow a language tag between the quotes (UTF-8'en'…), which the
-	// regular expression does not; such a header yields no name at all (nor "UTF-8'en'…" garbage).
+	// Regression (fixed in 0813c7f): RFC 5987/6266 allow a language tag between the quotes
+	// (UTF-8'en'…), which the pattern did not, so such a header gave no name at all.
 	test("reads filename* with a language tag (UTF-8'en'…)", () => {
 		expect(fileNameFromDisposition("attachment; filename*=UTF-8'en'%E2%82%AC%20rates.pdf")).toBe('€ rates.pdf');
 	});
@@ -395,17 +394,16 @@ describe('sanitizeFileName', () => {
 		expect(sanitizeFileName(`${'x'.repeat(500)}.pdf`)).toHaveLength(200);
 	});
 
-	// BUG: leading dots are removed before the surrounding spaces are trimmed, so a space in front
-	// protects them: ' ..' (e.g. the URL segment '%20..') becomes '..', and ' .htaccess' stays hidden.
+	// Regression (fixed in 0813c7f): leading dots were removed before surrounding spaces were trimmed,
+	// so a space in front protected them: ' ..' (the URL segment '%20..') became '..'.
 	test('removes leading dots that follow leading spaces', () => {
 		expect(sanitizeFileName(' ..')).toBe('');
 		expect(sanitizeFileName(' .htaccess')).toBe('htaccess');
 		expect(fileNameFromUrl(new URL('https://h.example/files/%20..'))).toBe('download');
 	});
 
-	// BUG (minor): the 200-character cut counts UTF-16 code units, so it can split a surrogate pair
-	// and leave a lone surrogate, which makes encodeURIComponent (Content-Disposition, mail
-	// attachments) throw "URI malformed".
+	// Regression (fixed in 0813c7f): the 200-character cut counted UTF-16 code units and could leave a
+	// lone surrogate, on which encodeURIComponent (Content-Disposition, mail attachments) throws.
 	test('never leaves half a surrogate pair when cutting a long name', () => {
 		const name = sanitizeFileName(`a${'😀'.repeat(150)}.pdf`);
 		expect(() => encodeURIComponent(name)).not.toThrow();

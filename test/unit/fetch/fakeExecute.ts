@@ -59,6 +59,54 @@ export interface FakeResponseInit {
 	breakWith?: Error;
 	/** socket.remoteAddress; null: the body has no socket at all. Default PUBLIC_ADDRESS. */
 	remoteAddress?: string | null;
+	/**
+	 * Instead of `body`: a large body made only as it is read (see generatedBody), so a test can
+	 * tell how much of it was ever held in memory at once.
+	 */
+	generated?: GeneratedBody;
+}
+
+/** `bytes` bytes starting with `head` (a file's magic), then filler, made chunk by chunk on demand. */
+export interface GeneratedBody {
+	bytes: number;
+	head: Buffer;
+}
+
+/**
+ * What the bytes of generated bodies did: `produced` by the fake socket, `stored` by
+ * prepareBinaryData, and the most that was ever produced but not yet stored (held in memory
+ * somewhere in between), sampled every time a chunk is made or stored.
+ */
+export interface ByteMeter {
+	produced: number;
+	stored: number;
+	maxHeld: number;
+}
+
+const GENERATED_CHUNK = 64 * 1024;
+const FILLER = Buffer.alloc(GENERATED_CHUNK, 0x20);
+
+function sample(meter: ByteMeter): void {
+	meter.maxHeld = Math.max(meter.maxHeld, meter.produced - meter.stored);
+}
+
+/** A Readable that makes the next chunk only when asked for one, counting what it made. */
+function generatedBody(spec: GeneratedBody, meter: ByteMeter): Readable {
+	let sent = 0;
+	return new Readable({
+		read() {
+			if (sent >= spec.bytes) {
+				this.push(null);
+				return;
+			}
+			const size = Math.min(GENERATED_CHUNK, spec.bytes - sent);
+			const chunk = sent === 0 ? Buffer.concat([spec.head, FILLER]).subarray(0, size) : FILLER.subarray(0, size);
+			sent += size;
+			meter.produced += size;
+			sample(meter);
+			this.push(chunk);
+		},
+	});
 }
 
 export type FakeBody = Readable & { socket?: { remoteAddress?: string } | null };
@@ -75,10 +123,12 @@ function chunksOf(body: FakeResponseInit['body']): Buffer[] {
  * stream emitted earlier. With `breakWith` the chunks come out as they are read and the
  * stream then fails, as a socket cut mid-body does.
  */
-export function fakeBody(init: FakeResponseInit = {}): FakeBody {
+export function fakeBody(init: FakeResponseInit = {}, meter?: ByteMeter): FakeBody {
 	const chunks = chunksOf(init.body);
 	let stream: FakeBody;
-	if (init.breakWith) {
+	if (init.generated) {
+		stream = generatedBody(init.generated, meter ?? { produced: 0, stored: 0, maxHeld: 0 }) as FakeBody;
+	} else if (init.breakWith) {
 		const error = init.breakWith;
 		let index = 0;
 		stream = new Readable({
@@ -126,6 +176,13 @@ export interface ExecuteInit {
 	idleTimeoutMs?: number;
 	/** Present: helpers.getSecureEgressFilter exists (n8n 2.x), answering with this verdict. */
 	egressFilter?: (url: URL) => { ok: boolean; error?: Error };
+	/**
+	 * 'keep' (default): prepareBinaryData keeps the bytes (env.stored), from a stream or a Buffer.
+	 * 'streamOnly': as n8n's filesystem mode writes a stream to a file: it refuses a Buffer (the file
+	 * was read whole into memory before n8n got it), counts the bytes it reads into the meter and
+	 * keeps none of them.
+	 */
+	store?: 'keep' | 'streamOnly';
 }
 
 async function consume(stream: Readable, consumer: Consumer, idleTimeoutMs: number): Promise<Buffer> {
@@ -177,12 +234,25 @@ async function consume(stream: Readable, consumer: Consumer, idleTimeoutMs: numb
 	});
 }
 
+/** prepareBinaryData for store 'streamOnly': bytes are counted as they are read, and dropped. */
+async function storeStreamOnly(input: Buffer | Readable, meter: ByteMeter, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+	if (Buffer.isBuffer(input)) throw new Error(`prepareBinaryData got a Buffer of ${input.length} bytes: the file was read whole into memory before n8n got it`);
+	let bytes = 0;
+	for await (const chunk of input) {
+		bytes += (chunk as Buffer).length;
+		meter.stored += (chunk as Buffer).length;
+		sample(meter);
+	}
+	return { data: 'filesystem-v2', id: `filesystem-v2:${bytes}`, mimeType: mimeType ?? 'text/plain', fileName, fileSize: `${bytes} B`, bytes };
+}
+
 export function createExecuteContext(init: ExecuteInit = {}) {
 	const queue = [...(init.responses ?? [])];
 	const requests: RecordedRequest[] = [];
 	const stored: Buffer[] = [];
 	const logs: string[] = [];
 	const consumer = init.consumer ?? 'iterate';
+	const meter: ByteMeter = { produced: 0, stored: 0, maxHeld: 0 };
 
 	const answer = (via: RecordedRequest['via'], options: IHttpRequestOptions, credentialType?: string) => {
 		// A snapshot: the transport builds a fresh object per hop, but be safe against reuse.
@@ -192,7 +262,7 @@ export function createExecuteContext(init: ExecuteInit = {}) {
 		if (next === undefined) throw new Error(`Unexpected request #${requests.length}: ${options.method ?? 'GET'} ${options.url}`);
 		const scripted = typeof next === 'function' ? next(options) : next;
 		if (scripted instanceof Error) throw scripted;
-		const body = fakeBody(scripted);
+		const body = fakeBody(scripted, meter);
 		recorded.body = body;
 		return { statusCode: scripted.status ?? 200, headers: scripted.headers ?? {}, body };
 	};
@@ -204,6 +274,7 @@ export function createExecuteContext(init: ExecuteInit = {}) {
 	const prepareBinaryData = jest.fn(async (input: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> => {
 		// n8n looks up the MIME type and reaches the binary data service before it reads a byte.
 		await new Promise((resolve) => setTimeout(resolve, init.readDelayMs ?? 10));
+		if (init.store === 'streamOnly') return await storeStreamOnly(input, meter, fileName, mimeType);
 		const buffer = Buffer.isBuffer(input) ? input : await consume(input, consumer, init.idleTimeoutMs ?? 300);
 		stored.push(buffer);
 		return {
@@ -235,6 +306,7 @@ export function createExecuteContext(init: ExecuteInit = {}) {
 		ctx,
 		requests,
 		stored,
+		meter,
 		logs,
 		logger,
 		httpRequest,

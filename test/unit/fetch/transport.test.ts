@@ -134,10 +134,9 @@ describe('redirects', () => {
 		expect((await rejectionOf(promise)).message).toMatch(/sent a redirect without a Location header/);
 	});
 
-	// BUG: the next hop's policy is chosen with `new URL(location, url)` before checkRedirect runs,
-	// so a Location that does not parse throws a TypeError (code ERR_INVALID_URL) there; it ends up
-	// as "could not be reached or the transfer broke: a network error" instead of checkRedirect's
-	// "redirected to an invalid URL".
+	// Regression (fixed in 0813c7f): the next hop's policy was chosen with `new URL(location, url)`
+	// before checkRedirect ran, so an unparseable Location threw a TypeError that ended up worded as
+	// "could not be reached … a network error" instead of "redirected to an invalid URL".
 	test('words a redirect to an unparseable Location as such', async () => {
 		const { promise } = await fetchFinal([redirect(302, 'https://[not-an-address/file.pdf')]);
 		const error = await rejectionOf(promise);
@@ -454,10 +453,10 @@ describe('retries', () => {
 			expectWordedWithoutCodes(error.message);
 		});
 
-		// BUG: on the API origin the call goes through httpRequestWithAuthentication, and n8n (1.x and
-		// 2.x alike) wraps every error it throws in `new NodeApiError(node, error)`: the code then sits
-		// only on error.cause (and in httpCode: 'ECONNREFUSED'), while describeFailure reads the top-level
-		// `code` for 'declined' calls. So a refused connection to the API is not retried on a POST.
+		// Regression (fixed in 0813c7f): on the API origin n8n (1.x and 2.x) wraps every error of
+		// httpRequestWithAuthentication in a NodeApiError, with the system code only on error.cause, while
+		// 'declined' calls looked for the code at the top: a refused connection to the API was not retried
+		// on a POST. networkCode() now follows the cause chain.
 		test('retries a refused connection to the API origin, as n8n reports it (wrapped in NodeApiError)', async () => {
 			const refused = new NodeApiError(NODE, networkError('ECONNREFUSED') as unknown as JsonObject);
 			const { env, promise } = await fetchFinal([refused, { status: 200, body: 'made' }], { ...post, url: `${API_ORIGIN}/v1/generate` });
@@ -548,11 +547,10 @@ describe('error wording', () => {
 		}
 	});
 
-	// BUG: on the API origin n8n's httpRequestWithAuthentication wraps a network failure in a
-	// NodeApiError whose message n8n has already replaced ("The service refused the connection -
-	// perhaps it is offline", httpCode 'ECONNREFUSED'). toNodeError passes every NodeApiError
-	// through unchanged, so this one neither names the service nor says how often it was tried,
-	// unlike the same failure on a file host.
+	// Regression (fixed in 0813c7f): a network failure on the API origin reaches us as n8n's NodeApiError
+	// with a message n8n already replaced ("The service refused the connection …"); toNodeError passed
+	// every NodeApiError through, so it named neither the service nor the attempts. It is now worded
+	// like the same failure on a file host.
 	test('words a network failure on the API origin like any other (names the service)', async () => {
 		const refused = () => new NodeApiError(NODE, networkError('ECONNREFUSED') as unknown as JsonObject);
 		const { promise } = await fetchFinal([refused(), refused(), refused()], { url: `${API_ORIGIN}/v1/jobs/1` });

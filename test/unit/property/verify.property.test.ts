@@ -58,13 +58,9 @@ describe('property 3 — safeEqual', () => {
 		);
 	});
 
-	// BUG (found by this property, minimal counterexample from fast-check): safeEqual hashes
-	// both sides as UTF-8, and Node encodes every lone surrogate as U+FFFD (EF BF BD), so two
-	// different strings compare equal. Header values arrive as latin-1 and cannot hold
-	// surrogates, so it is not reachable over HTTP, but a credential value can hold one:
-	// a configured secret/password '\ud800' accepts '\ud801', '\udfff', '\ufffd', and, in
-	// Basic auth (decoded from UTF-8), any invalid byte. A fix: compare Buffer.from(x, 'utf16le')
-	// digests, or reject non-well-formed strings first.
+	// Regression (found by this property, fixed in b3f3f6d): safeEqual hashed both sides as UTF-8, which
+	// turns every lone surrogate into U+FFFD, so different strings compared equal (a configured secret
+	// '\ud800' accepted '\ud801'). It now hashes UTF-16 code units.
 	test('lone surrogates: safeEqual("\\ud800", "\\ud801") is false', () => {
 		expect(safeEqual('\ud800', '\ud801')).toBe(false);
 	});
@@ -425,11 +421,9 @@ describe('bonus — checkTimestamp', () => {
 		);
 	});
 
-	// BUG (found by this property run over years 0000–9999; fast-check's minimal counterexample
-	// was 0099-12-31T23:59:59.999Z): parseIsoTimestamp builds the instant
-	// with Date.UTC, which maps years 0–99 to 1900–1999, so '0050-01-01T00:00:00Z' is read as
-	// 1950-01-01. Harmless for replay protection (both are decades too old), but wrong; a fix is
-	// `const d = new Date(0); d.setUTCFullYear(year, month - 1, day); d.setUTCHours(...)`.
+	// Regression (found by this property over years 0000–9999, fixed in b3f3f6d): parseIsoTimestamp
+	// built the instant with Date.UTC, which reads years 0–99 as 1900–1999 ('0099-12-31…' became 1999).
+	// It now sets the year with setUTCFullYear.
 	test('year 0099 is read as 0099, not 1999', () => {
 		const instant = new Date('0099-12-31T23:59:59.999Z').getTime();
 		expect(checkTimestamp('0099-12-31T23:59:59.999Z', 0, instant)).toEqual({ ok: true, timestampMs: instant });

@@ -38,8 +38,13 @@ describe('DocGenLab fake', () => {
 
 	test('create → queued → rendering → ready (time based), download, webhook with a signed URL', async () => {
 		const receiver = await startWebhookReceiver();
-		// Steps long enough that the first look after creating always finds the document unfinished.
-		fake.docgenlab.settings.stepMs = 400;
+		// The fake reads the clock through Date.now; the test moves it a step at a time, so what each
+		// request sees does not depend on how fast a loaded machine answers it.
+		const stepMs = 60_000;
+		const realNow = Date.now.bind(Date);
+		let skipped = 0;
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skipped);
+		fake.docgenlab.settings.stepMs = stepMs;
 		try {
 			const r = await postJson(
 				ca,
@@ -52,19 +57,13 @@ describe('DocGenLab fake', () => {
 			expect(doc).toEqual({ id: expect.any(String), template_id: 'template-xyz', status: 'queued', created_at: expect.any(String) });
 			const notReady = await call(ca, `${base()}/documents/${doc.id}/download?format=pdf`, { headers: key() });
 			expect(notReady.status).toBe(409);
-			const seen = new Set<string>();
-			// Until ready, however slow a loaded machine makes each request (each step lasts stepMs).
-			for (const giveUp = Date.now() + 15_000; Date.now() < giveUp; ) {
-				const s = await call(ca, `${base()}/documents/${doc.id}`, { headers: key() });
-				const status = (s.json as { status: string }).status;
-				seen.add(status);
-				if (status === 'ready') {
-					expect(s.json).toEqual({ id: doc.id, status: 'ready', output_pdf_path: expect.stringContaining(doc.id), created_at: doc.created_at });
-					break;
-				}
-				await sleep(10);
-			}
-			expect([...seen]).toEqual(expect.arrayContaining(['rendering', 'ready']));
+			const statusNow = async () => ((await call(ca, `${base()}/documents/${doc.id}`, { headers: key() })).json as { status: string }).status;
+			expect(await statusNow()).toBe('queued');
+			skipped += stepMs;
+			expect(await statusNow()).toBe('rendering');
+			skipped += stepMs;
+			const ready = await call(ca, `${base()}/documents/${doc.id}`, { headers: key() });
+			expect(ready.json).toEqual({ id: doc.id, status: 'ready', output_pdf_path: expect.stringContaining(doc.id), created_at: doc.created_at });
 			const pdf = await call(ca, `${base()}/documents/${doc.id}/download?format=pdf`, { headers: key() });
 			expect(pdf.status).toBe(200);
 			expect(pdf.headers['content-type']).toBe('application/pdf');
@@ -84,6 +83,8 @@ describe('DocGenLab fake', () => {
 			expect(fromStorage.body.equals(pdf.body)).toBe(true);
 			expect(fake.requests({ path: '/storage/docgenlab/' })[0].headers['x-api-key']).toBeUndefined();
 		} finally {
+			clock.mockRestore();
+			fake.docgenlab.settings.stepMs = 40;
 			await receiver.close();
 		}
 	});

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,10 +21,6 @@ export function call(ca: TestCa, url: string, options: ClientOptions = {}): Prom
 
 export function postJson(ca: TestCa, url: string, body: unknown, headers: Record<string, string> = {}): Promise<ClientResponse> {
 	return call(ca, url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
-}
-
-export function hasTool(name: string): boolean {
-	return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { makePdf, minimalPdfSize, pdfByteLength, pdfSha256, streamPdf } from '../../providers/pdf';
-import { hasTool } from './helpers';
+import { withTools } from '../../harness/skips';
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 	const chunks: Buffer[] = [];
@@ -80,15 +80,15 @@ describe('makePdf / streamPdf', () => {
 		expect(biggest).toBeLessThanOrEqual(64 * 1024);
 	});
 
-	describe('accepted by real PDF tools (skipped when not installed)', () => {
+	describe('accepted by real PDF tools', () => {
 		let dir: string;
 		beforeAll(() => {
 			dir = mkdtempSync(join(tmpdir(), 'fake-pdf-'));
 		});
 		afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-		const qpdf = hasTool('qpdf') ? test : test.skip;
-		const pdftotext = hasTool('pdftotext') ? test : test.skip;
+		const qpdf = withTools('qpdf');
+		const pdftotext = withTools('pdftotext');
 
 		qpdf.each([1024, 100_000, 2_000_000])('qpdf --check accepts %d bytes', (size) => {
 			const file = join(dir, `q${size}.pdf`);

@@ -5,10 +5,12 @@ import type { FakeProviders } from '../../providers/server';
 import type { TestCa } from '../../providers/tls';
 import { call, postJson, sleep, startFake } from './helpers';
 
+const JOB_DURATION_MS = 80;
+const NEVER_MS = 60 * 60 * 1000;
 let fake: FakeProviders;
 let ca: TestCa;
 beforeAll(async () => {
-	({ fake, ca } = await startFake({ pdfgorilla: { jobDurationMs: 80 } }));
+	({ fake, ca } = await startFake({ pdfgorilla: { jobDurationMs: JOB_DURATION_MS } }));
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
@@ -68,15 +70,18 @@ describe('PDF Gorilla fake', () => {
 
 	test('async job: signed webhook, fresh downloadUrl per GET /jobs, download redirect', async () => {
 		const receiver = await startWebhookReceiver();
+		// The job ends when the test says so, however slow a loaded machine makes the requests before.
+		fake.pdfgorilla.settings.jobDurationMs = NEVER_MS;
 		try {
 			const r = await postJson(ca, `${base()}/templates/tmpl_invoice/generate-async`, { data: { orderId: 'ORD-999' }, webhookUrl: receiver.url, webhookSecret: SECRET }, key());
 			expect(r.status).toBe(202);
 			const { jobId, status } = r.json as { jobId: string; status: string };
 			expect(status).toBe('queued');
 			const early = await call(ca, `${base()}/jobs/${jobId}`, { headers: key() });
-			expect(early.json).toEqual({ jobId, status: expect.stringMatching(/queued|processing/), expiresAt: null, downloadUrl: null, error: null });
+			expect(early.json).toEqual({ jobId, status: 'queued', expiresAt: null, downloadUrl: null, error: null });
 			expect((await call(ca, `${base()}/jobs/${jobId}/download`, { headers: key() })).status).toBe(409);
 
+			expect(fake.pdfgorilla.finishJob(jobId)).toBe(true);
 			const hook = await receiver.waitFor(1);
 			expect(hook.headers['content-type']).toBe('application/json');
 			expect(hook.headers['x-pdfg-event-id']).toBe(jobId);
@@ -105,6 +110,7 @@ describe('PDF Gorilla fake', () => {
 			expect(redirect.status).toBe(307);
 			expect((await call(ca, redirect.headers.location as string)).body.equals(file.body)).toBe(true);
 		} finally {
+			fake.pdfgorilla.settings.jobDurationMs = JOB_DURATION_MS;
 			await receiver.close();
 		}
 	});
@@ -117,6 +123,8 @@ describe('PDF Gorilla fake', () => {
 			const gone = await call(ca, payload.downloadUrl!);
 			expect(gone.status).toBe(410);
 			expect(gone.json).toMatchObject({ error: expect.any(String), hint: expect.stringContaining(payload.jobId) });
+			// The fresh link lives the usual minutes, so a slow machine cannot let it expire before use.
+			fake.pdfgorilla.settings.downloadUrlTtlMs = 5 * 60 * 1000;
 			const job = (await call(ca, `${base()}/jobs/${payload.jobId}`, { headers: key() })).json as { downloadUrl: string };
 			expect((await call(ca, job.downloadUrl)).status).toBe(200);
 			expect((await call(ca, fake.url('/pdfgorilla/files/unknown'))).status).toBe(404);
@@ -154,6 +162,7 @@ describe('PDF Gorilla fake', () => {
 		expect(r.status).toBe(429);
 		expect(r.headers['x-ratelimit-limit']).toBe('60');
 		expect(r.headers['x-ratelimit-remaining']).toBe('0');
+		// A lower bound: the reset time lies in the future.
 		expect(Number(r.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now());
 		expect(r.json).toMatchObject({ error: expect.any(String), limit: 60, remaining: 0, resetAt: expect.any(String) });
 	});

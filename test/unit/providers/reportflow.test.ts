@@ -7,7 +7,8 @@ import { makePdf } from '../../providers/pdf';
 import type { FakeProviders } from '../../providers/server';
 import type { TestCa } from '../../providers/tls';
 import { startWebhookReceiver } from '../../providers/receiver';
-import { call, hasTool, postJson, sleep, startFake } from './helpers';
+import { withTools } from '../../harness/skips';
+import { call, postJson, sleep, startFake } from './helpers';
 
 let fake: FakeProviders;
 let ca: TestCa;
@@ -109,12 +110,6 @@ describe('ReportFlow fake', () => {
 		expect(r.headers['content-type']).toBe('application/zip');
 		expect(r.body.readUInt32LE(0)).toBe(0x04034b50);
 		expect(JSON.parse(decodeURIComponent(r.headers['x-file-mapping'] as string))).toHaveLength(2);
-		if (hasTool('unzip')) {
-			const t = unzipTest(r.body);
-			expect(t.ok).toBe(true);
-			expect(t.list).toContain('a.pdf');
-			expect(t.list).toContain('b.pdf');
-		}
 		const dup = await postJson(ca, `${base()}/file/sync/multiple`, { designId: 'design_123', contents: [{ fileName: 'a' }, { fileName: 'a' }] }, key());
 		expect(dup.status).toBe(400);
 		expect(Array.isArray((dup.json as { message: unknown }).message)).toBe(true);
@@ -122,6 +117,15 @@ describe('ReportFlow fake', () => {
 		expect(bad.status).toBe(400);
 		const unknown = await postJson(ca, `${base()}/file/sync/single`, { designId: 'zzz', content: { fileName: 'a' } }, key());
 		expect(unknown.status).toBe(404);
+	});
+
+	withTools('unzip')('sync multiple → unzip -t accepts the ZIP and lists both files', async () => {
+		const r = await postJson(ca, `${base()}/file/sync/multiple`, { designId: 'design_123', version: 5, contents: [{ fileName: 'a.pdf', params: {} }, { fileName: 'b.pdf', params: {} }] }, key());
+		expect(r.status).toBe(200);
+		const t = unzipTest(r.body);
+		expect(t.ok).toBe(true);
+		expect(t.list).toContain('a.pdf');
+		expect(t.list).toContain('b.pdf');
 	});
 
 	test('async single → 202, downloadable after the delay; webhook file.completed is POSTed', async () => {

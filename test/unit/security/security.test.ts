@@ -84,11 +84,11 @@ describe('class 1: Confirm With API binds the event to the API\'s answer', () =>
 	});
 
 	test('an unconfirmed delivery takes no dedupe slot: the genuine event still starts', async () => {
-		const staticData = {};
+		// One trigger (workflow and node): the retry filter is kept per trigger in process memory.
+		const workflowId = newWorkflowId();
 		const rendering = jest.fn(async () => ({ statusCode: 200, body: { ...document, status: 'rendering' }, headers: {} }));
-		expectRejected(await runWebhook(docGenLab, { staticData, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: rendering, request: plainRequest(DOCGENLAB_COMPLETED) }), 401);
-		expect(staticData).toEqual({});
-		const run = await runWebhook(docGenLab, { staticData, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api(), request: plainRequest(DOCGENLAB_COMPLETED) });
+		expectRejected(await runWebhook(docGenLab, { workflowId, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: rendering, request: plainRequest(DOCGENLAB_COMPLETED) }), 401);
+		const run = await runWebhook(docGenLab, { workflowId, parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api(), request: plainRequest(DOCGENLAB_COMPLETED) });
 		expect(run.result.workflowData?.[0]).toHaveLength(1);
 	});
 
@@ -255,13 +255,14 @@ describe('fuzz: PDF-Sign (shared secret in a header, body not signed)', () => {
 // ---------------------------------------------------------------------------------------------
 describe('class 3: a correctly signed but old delivery is refused (Maximum Event Age, 1 h by default)', () => {
 	test.each([
-		['PDF Gorilla', () => runWebhook(gorilla, { credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED.replace(/"timestamp": "[^"]+"/, '"timestamp": "2026-04-03T10:00:00.000Z"')) })],
-		['Docflo', () => runWebhook(docflo, { credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) })],
-		['ReportFlow', () => runWebhook(reportFlow, { request: plainRequest(REPORTFLOW_FILE_COMPLETED) })],
-	])('%s: days old → 401, nothing remembered', async (_name, run) => {
-		const result = await run();
-		expectRejected(result, 401, 'refused as a possible replay');
-		expect(result.staticData).toEqual({});
+		['PDF Gorilla', gorilla, () => ({ credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(PDF_GORILLA_COMPLETED.replace(/"timestamp": "[^"]+"/, '"timestamp": "2026-04-03T10:00:00.000Z"')) })],
+		['Docflo', docflo, () => ({ credentials: DOCFLO_CREDENTIALS(), request: docfloRequest(DOCFLO_DOCUMENT_PROCESSED) })],
+		['ReportFlow', reportFlow, () => ({ request: plainRequest(REPORTFLOW_FILE_COMPLETED) })],
+	] as const)('%s: days old → 401, and not remembered: with the window off the same delivery then starts', async (_name, trigger, delivery) => {
+		const workflowId = newWorkflowId();
+		expectRejected(await runWebhook(trigger, { workflowId, ...delivery() }), 401, 'refused as a possible replay');
+		const off = await runWebhook(trigger, { workflowId, ...delivery(), parameters: { options: { maxTimestampAgeSeconds: 0 } } });
+		expect(off.result.workflowData).toBeDefined();
 	});
 
 	test('a signed body without a timestamp is refused while the window is on, accepted with it off', async () => {
@@ -276,12 +277,11 @@ describe('class 3: a correctly signed but old delivery is refused (Maximum Event
 // 4. Dedupe integrity
 // ---------------------------------------------------------------------------------------------
 describe('class 4: only verified deliveries reach the dedupe store; keys tell genuine events apart', () => {
-	test('a forged (badly signed) delivery leaves the store untouched', async () => {
-		const staticData = {};
+	test('a forged (badly signed) delivery leaves the store untouched: the genuine one then starts', async () => {
+		const workflowId = newWorkflowId();
 		const body = fresh(PDF_GORILLA_COMPLETED);
-		await runWebhook(gorilla, { staticData, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(body, UNRELATED_SECRET) });
-		expect(staticData).toEqual({});
-		expect((await runWebhook(gorilla, { staticData, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(body) })).result.workflowData).toBeDefined();
+		expectRejected(await runWebhook(gorilla, { workflowId, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(body, UNRELATED_SECRET) }), 401);
+		expect((await runWebhook(gorilla, { workflowId, credentials: GORILLA_CREDENTIALS(), request: gorillaRequest(body) })).result.workflowData).toBeDefined();
 	});
 
 	test('Docflo: two genuine changes of one document in the same second are two events; a retry is one', async () => {

@@ -9,7 +9,7 @@ import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
 import { PdfGorillaTrigger } from '../../../nodes/PdfGorilla/PdfGorillaTrigger.node';
 import { PdfSignTrigger } from '../../../nodes/PdfSign/PdfSignTrigger.node';
 import { ReportFlowTrigger } from '../../../nodes/ReportFlow/ReportFlowTrigger.node';
-import { type ContextInit, type RequestInit, atTimeOfVectors, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
+import { type ContextInit, type RequestInit, atTimeOfVectors, createWebhookContext, expectAcknowledged, expectRejected, newWorkflowId, runWebhook } from './context';
 import {
 	DOCFLO_CREDENTIALS,
 	DOCFLO_DOCUMENT_PROCESSED,
@@ -102,6 +102,14 @@ test('the cases cover every registered trigger', () => {
 	expect(CASES.map((c) => c.name).sort()).toEqual(triggerTypes());
 });
 
+test('(control) the webhook context lets a trigger reach no n8n helper but its API confirmation', () => {
+	const { context, helpersTouched } = createWebhookContext(CASES[0].trigger);
+	expect(typeof context.helpers.httpRequestWithAuthentication).toBe('function');
+	expect(() => context.helpers.httpRequest).toThrow('a trigger must answer without downloading');
+	expect(() => context.helpers.prepareBinaryData).toThrow('a trigger must answer without downloading');
+	expect(helpersTouched).toEqual(['httpRequest', 'prepareBinaryData']);
+});
+
 describe.each(CASES)('$name', (c) => {
 	atTimeOfVectors(c.at);
 	test('genuine delivery starts with {received: true}, every item carrying the payload', async () => {
@@ -113,6 +121,13 @@ describe.each(CASES)('$name', (c) => {
 		const raw = JSON.parse(c.genuine().rawBody!.toString('utf8'));
 		for (const item of items) expect(item.json.payload).toEqual(raw);
 		expect(run.response.statusCalls).toEqual([]);
+	});
+
+	test('never downloads inside the webhook call: no n8n helper is reached, the item keeps the event for the action', async () => {
+		// runWebhook fails for any helper the trigger reaches (see context.ts, strictHelpers).
+		const run = await runWebhook(c.trigger, init(c));
+		expect(run.result.workflowData).toHaveLength(1);
+		expect(run.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
 	if (c.forged) {
@@ -173,9 +188,15 @@ describe.each(CASES)('$name', (c) => {
 			await expect(runWebhook(c.trigger, init(c, { mode: 'manual', options: { allowedIpAddresses: '10.1.2.3/8' } }))).rejects.toThrow(/10\.1\.2\.3\/8/);
 		});
 
-		test('the allowlist is checked before authenticity: a refused sender gets 403 even with a valid delivery', async () => {
-			const run = await runWebhook(c.trigger, init(c, { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } }));
-			expectRejected(run, 403);
+		test('the allowlist is checked first: a refused sender gets 403 for a body that would otherwise get 401 or 400', async () => {
+			const refused = { ip: '198.51.100.7', options: { allowedIpAddresses: SENDER } };
+			// Neither JSON nor signed: after the allowlist it would be 401 (signing services) or 400.
+			const garbage = init(c, refused);
+			expectRejected(await runWebhook(c.trigger, { ...garbage, request: { ...garbage.request, rawBody: Buffer.from('{not json'), body: {} } }), 403);
+			if (c.forged) {
+				const forged = init(c, refused);
+				expectRejected(await runWebhook(c.trigger, { ...forged, request: { ...c.forged(), ip: '198.51.100.7' } }), 403);
+			}
 		});
 
 		if (c.forged) {
@@ -207,7 +228,7 @@ describe.each(CASES)('$name', (c) => {
 	});
 
 	describe('dedupe', () => {
-		test('same delivery twice with the same static data → the second is duplicate', async () => {
+		test('the same delivery twice to one trigger → the second is a duplicate', async () => {
 			const workflowId = newWorkflowId();
 			expect((await runWebhook(c.trigger, init(c, { workflowId }))).result.workflowData).toHaveLength(1);
 			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId })), 'duplicate');

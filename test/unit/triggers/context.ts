@@ -61,6 +61,24 @@ export interface ContextInit {
 	httpRequestWithAuthentication?: jest.Mock;
 }
 
+/**
+ * `this.helpers` as a trigger may use it inside the webhook call: httpRequestWithAuthentication
+ * only (DocGenLab's Confirm With API). Reading any other helper (httpRequest, prepareBinaryData,
+ * …) throws and is recorded, and runWebhook fails the test for it even if the trigger caught the
+ * throw: a trigger never downloads or fetches anything while the service waits for its answer.
+ */
+function strictHelpers(httpRequestWithAuthentication: jest.Mock, touched: string[]): IWebhookFunctions['helpers'] {
+	const allowed: Record<string, unknown> = { httpRequestWithAuthentication };
+	return new Proxy(allowed, {
+		get(target, name) {
+			if (typeof name === 'symbol') return undefined;
+			if (name in target) return target[name];
+			touched.push(name);
+			throw new Error(`webhook() reached for this.helpers.${name}: a trigger must answer without downloading or calling anything but its confirmation`);
+		},
+	}) as unknown as IWebhookFunctions['helpers'];
+}
+
 export interface CapturedResponse {
 	/** Every res.status(code) call. */
 	statusCalls: number[];
@@ -221,11 +239,9 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		throw new Error(`Could not get parameter "${name}"`);
 	};
 
+	const helpersTouched: string[] = [];
 	const context = mock<IWebhookFunctions>({
 		logger: logger as unknown as IWebhookFunctions['logger'],
-		helpers: mock<IWebhookFunctions['helpers']>({
-			httpRequestWithAuthentication: httpRequestWithAuthentication as unknown as IWebhookFunctions['helpers']['httpRequestWithAuthentication'],
-		}),
 		getNode: () => node,
 		getWorkflow: () => ({ id: workflowId, name: `Workflow ${workflowId}`, active: true }),
 		getMode: () => init.mode ?? 'webhook',
@@ -248,8 +264,12 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		}) as IWebhookFunctions['getCredentials'],
 	});
 
+	// Assigned afterwards: mock() would wrap it in a proxy that invents every missing member.
+	context.helpers = strictHelpers(httpRequestWithAuthentication, helpersTouched);
+
 	return {
 		context,
+		helpersTouched,
 		captured,
 		logs,
 		httpRequestWithAuthentication,
@@ -264,12 +284,13 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 
 /** Calls the trigger's webhook() with a fresh mocked context. Throws what webhook() throws. */
 export async function runWebhook(nodeType: INodeType, init: ContextInit = {}): Promise<WebhookRun> {
-	const { context, captured, logs, httpRequestWithAuthentication, staticData, staticDataReads, answer, disconnect } = createWebhookContext(
+	const { context, helpersTouched, captured, logs, httpRequestWithAuthentication, staticData, staticDataReads, answer, disconnect } = createWebhookContext(
 		nodeType,
 		init,
 	);
 	if (!nodeType.webhook) throw new Error(`${nodeType.description.name} has no webhook()`);
 	const result = await nodeType.webhook.call(context);
+	if (helpersTouched.length > 0) throw new Error(`webhook() reached for this.helpers.${helpersTouched.join(', this.helpers.')}`);
 	return { result, response: captured, logs, httpRequestWithAuthentication, staticData, context, staticDataReads, answer, disconnect };
 }
 
@@ -364,8 +385,8 @@ export function expectRejected(run: WebhookRun, status: number, message?: string
 	expect(run.result).toEqual({ noWebhookResponse: true });
 	expect(run.result.workflowData).toBeUndefined();
 	expect(run.response.statusCalls).toEqual([status]);
-	// Only a deliberate "try again later" says when (every service retries 5xx on its own schedule anyway).
-	expect(run.response.headers).toEqual(status === 503 ? [['Retry-After', expect.stringMatching(/^[1-9][0-9]*$/)]] : []);
+	// Only a deliberate "try again later" says when: in 30 s (docs/guarantees.md, Respond).
+	expect(run.response.headers).toEqual(status === 503 ? [['Retry-After', '30']] : []);
 	expect(run.response.jsonCalls).toHaveLength(1);
 	const body = run.response.jsonCalls[0] as { error?: unknown };
 	expect(Object.keys(body)).toEqual(['error']);

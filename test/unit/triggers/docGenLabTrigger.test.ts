@@ -178,9 +178,9 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 			'docGenLabApi',
 			expect.objectContaining({ method: 'GET', url: 'https://api.docgenlab.com/api/v1/documents/abc-123-def-456' }),
 		);
-		// Within DocGenLab's patience.
+		// The 3.5 s budget docs/services.md names, well within DocGenLab's patience.
 		const options = (api.mock.calls[0] as unknown[])[1] as { timeout?: number };
-		expect(options.timeout).toBeLessThanOrEqual(5000);
+		expect(options.timeout).toBe(3500);
 	});
 
 	test('a failed event confirmed by status failed → starts', async () => {
@@ -260,17 +260,16 @@ describe('DocGenLab Trigger: Confirm With API', () => {
 		expect(run.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
-	// BUG (nodes/DocGenLab/descriptor.ts, confirmWithDocumentsApi): only statuses `completed` and
-	// `failed` are checked; for any other status (`ready`, `done`, `completed ` …) it returns
-	// `confirmed` without calling the API, so with Confirm With API on a forged
-	// document.generated with e.g. status "ready" and an attacker's download_url still starts the
-	// workflow. An event the API cannot confirm should be rejected (or at least checked).
-	test('a document.generated whose status is neither completed nor failed is not confirmed by the API', async () => {
+	// Regression (fixed in 28af1d5): only the statuses `completed` and `failed` were checked; any
+	// other (`ready`, `done` …) was confirmed without asking the API, so a forged document.generated
+	// with status "ready" and an attacker's download_url started the workflow. The API can confirm
+	// no other status, so such an event is now refused, the same 401 as every unconfirmed one.
+	test('a document.generated whose status is neither completed nor failed → 401, without asking the API', async () => {
 		const forged = JSON.stringify({ ...json(DOCGENLAB_COMPLETED), status: 'ready', download_url: 'https://storage.googleapis.com/attacker-bucket/invoice.pdf' });
-		const api = apiAnswers(404, { detail: 'Not found' });
+		const api = apiAnswers(200, { id: ID, status: 'ready' });
 		const run = await runWebhook(trigger, { parameters: confirmOn, credentials: DOCGENLAB_API_CREDENTIALS(), httpRequestWithAuthentication: api, request: plainRequest(forged) });
-		expect(run.result.workflowData).toBeUndefined();
-		expect(run.response.statusCalls[0]).toBeGreaterThanOrEqual(400);
+		expectRejected(run, 401, 'its status is neither completed nor failed');
+		expect(api).not.toHaveBeenCalled();
 	});
 });
 

@@ -135,11 +135,9 @@ describe('ReportFlow Trigger: hostile bodies (unsigned service) → 400 naming t
 });
 
 describe('ReportFlow Trigger: a file.completed without files', () => {
-	// BUG (nodes/ReportFlow/descriptor.ts, recognise): `files: []` is accepted. With One Item per
-	// File on (the default) the pipeline returns workflowData [[]], which n8n treats as "run the
-	// workflow" (it only skips when workflowData is undefined): an execution with zero items is
-	// started and the delivery is remembered for dedupe. A file.completed that lists no file is
-	// not a ReportFlow event; it should be refused with 400 like the other malformed bodies.
+	// Regression (fixed in c13edb3): `files: []` was accepted, and with One Item per File the pipeline
+	// returned workflowData [[]], which n8n runs (an execution with zero items, remembered for
+	// dedupe). A file.completed that lists no file is now refused with 400 like other malformed bodies.
 	test('files: [] does not start an execution with zero items', async () => {
 		const body = '{"event": "file.completed", "workspaceId": "ws_abc123", "designId": "design_123", "version": 5, "files": []}';
 		const run = await runWebhook(trigger, { request: plainRequest(body) });
