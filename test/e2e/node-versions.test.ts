@@ -45,7 +45,7 @@ describe.each(versionsUnderTest())('action node versions on n8n %s', (version) =
 	async function downloadsForOneEventTwice(node: NodeSpec): Promise<number[]> {
 		const { n8n, fake } = stack;
 		const hook = newWebhookId();
-		const workflowId = await n8n.createWorkflow(linearWorkflow(`versions: ${JSON.stringify(node.parameters)} v${node.typeVersion}`, [triggerNode('pdfSignTrigger', hook, { options: { deduplicate: false } }, webhookCredential), node]));
+		const workflowId = await n8n.createWorkflow(linearWorkflow(`versions: event ${++storagePathIndex}`, [triggerNode('pdfSignTrigger', hook, { options: { deduplicate: false } }, webhookCredential), node]));
 		await n8n.waitForWebhook(n8n.webhookUrl(hook));
 		const payload = fake.examplePayloads.pdfsign.generated({ data: { storage_path: `user-id/template-id/versions-${++storagePathIndex}.pdf` } });
 		const counts: number[] = [];
@@ -62,7 +62,7 @@ describe.each(versionsUnderTest())('action node versions on n8n %s', (version) =
 	async function downloadsForOneUrlTwice(node: NodeSpec): Promise<number[]> {
 		const { fake, n8n } = stack;
 		const url = fake.examplePayloads.pdfsign.generated({ data: { storage_path: `user-id/template-id/versions-${++storagePathIndex}.pdf` } }).data.pdf_url as string;
-		const flow = await startedFlow(n8n, `versions (no trigger): ${JSON.stringify(node.parameters)} v${node.typeVersion}`, [{ ...node, parameters: { ...node.parameters, downloadUrl: '={{ $json.body.url }}' } }]);
+		const flow = await startedFlow(n8n, `versions: URL ${storagePathIndex}`, [{ ...node, parameters: { ...node.parameters, downloadUrl: '={{ $json.body.url }}' } }]);
 		const counts: number[] = [];
 		for (let run = 0; run < 2; run++) {
 			const execution = await flow.run({ url });
