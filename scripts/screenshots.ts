@@ -8,6 +8,7 @@
  * - workflow.png, execution.png: the PDF Gorilla example on the canvas and one finished run;
  * - <service>-trigger.png (and trigger-panel.png, the PDF Gorilla one the README shows): every
  *   trigger panel with its Production URL shown; the script fails if one does not fit the window;
+ * - trigger-respond-finished.png: the answer-deadline note, shown only under that Respond choice;
  * - trigger-listening.png, trigger-listening-canvas.png: a trigger waiting for a test event;
  * - <service>-operations[-<resource>].png: every action node's Operation list, per resource;
  * - action-panel.png, download-skip-choices.png: a download panel (PDF Gorilla → PDF → Download,
@@ -80,7 +81,15 @@ async function main(): Promise<void> {
 			fit.push({ panel: trigger, scrolling: await scrollingElements(page) });
 			const file = `${example.replace(/-email-.*\.json$/, '')}-trigger.png`;
 			await shot(file);
-			if (file === 'pdfgorilla-trigger.png') await shot('trigger-panel.png');
+			if (file === 'pdfgorilla-trigger.png') {
+				await shot('trigger-panel.png');
+				// The answer-deadline note appears only under "When the Workflow Has Finished".
+				await page.getByTestId('parameter-input-responseMode').click();
+				await page.getByText('When the Workflow Has Finished', { exact: true }).click();
+				await page.waitForTimeout(600);
+				fit.push({ panel: `${trigger}, Respond When the Workflow Has Finished`, scrolling: await scrollingElements(page) });
+				await shot('trigger-respond-finished.png');
+			}
 			await closePanel();
 		}
 
