@@ -89,8 +89,8 @@ export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
 /** What the trigger's panel and activation message say about one service, in its own words. */
 export interface TriggerTexts {
 	/**
-	 * At most two plain sentences: where the Production URL goes, in the service's own UI terms,
-	 * with `{url}` where the URL is named (the panel says "this node's Production URL", the
+	 * At most two plain sentences: where the Production URL goes, in the service's own UI terms
+	 * (their names may be in <b>…</b>, no other markup), with `{url}` where the URL is named (the panel says "this node's Production URL", the
 	 * activation message "its Production URL"). Details belong in the docs behind the Docs link.
 	 */
 	setup: string;
@@ -256,7 +256,8 @@ function responseDeadlineNotice(service: ServiceDescriptor): INodeProperties {
 	};
 }
 
-const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
+/** The setup texts' only markup is <b> around UI names; the activation dialog shows plain text. */
+const withoutBold = (html: string) => html.split('<b>').join('').split('</b>').join('');
 
 /**
  * What n8n shows beside the trigger before it listens. Only the hint under Execute step is
@@ -273,7 +274,7 @@ export function triggerPanel(texts: TriggerTexts): TriggerPanelDefinition {
 
 /** Shown once the workflow is live (n8n's modal gives the title): the one thing left to do in the service. */
 export function activationMessage(service: ServiceDescriptor, texts: TriggerTexts): string {
-	return `${service.displayName} can now deliver to this workflow. ${stripTags(texts.setup).replace('{url}', 'its Production URL')}`;
+	return `${service.displayName} can now deliver to this workflow. ${withoutBold(texts.setup).replace('{url}', 'its Production URL')}`;
 }
 
 /** What the editor's canvas shows above the trigger while it listens (n8n's own panel line is fixed). */
