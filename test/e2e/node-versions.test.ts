@@ -22,17 +22,13 @@ describe.each(versionsUnderTest())('action node versions on n8n %s', (version) =
 
 	beforeAll(async () => {
 		const { n8n, fake } = stack;
-		webhookCredential = { pdfSignWebhookApi: { id: await n8n.createCredential({ name: 'PDF-Sign webhook (versions)', type: 'pdfSignWebhookApi', data: { webhookSecret: SECRET } }), name: 'PDF-Sign webhook (versions)' } };
-		gorillaCredential = {
-			pdfGorillaApi: {
-				id: await n8n.createCredential({
-					name: 'PDF Gorilla (versions)',
-					type: 'pdfGorillaApi',
-					data: { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: GORILLA_SECRET, baseUrl: `${fake.origin}/pdfgorilla/api/v1` },
-				}),
-				name: 'PDF Gorilla (versions)',
-			},
+		/** A credential as a node selects it: `{ [type]: { id, name } }`. */
+		const credential = async (type: string, data: Record<string, unknown>) => {
+			const name = `${type} (versions)`;
+			return { [type]: { id: await n8n.createCredential({ name, type, data }), name } };
 		};
+		webhookCredential = await credential('pdfSignWebhookApi', { webhookSecret: SECRET });
+		gorillaCredential = await credential('pdfGorillaApi', { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: GORILLA_SECRET, baseUrl: `${fake.origin}/pdfgorilla/api/v1` });
 	});
 
 	const allowFake = () => ({ allowPrivateNetwork: true, additionalAllowedHosts: `127.0.0.1:${stack.fake.port}, localhost:${stack.fake.port}` });
