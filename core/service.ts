@@ -108,8 +108,12 @@ export type AuthenticityCheck =
 export interface WebhookCredentialFields {
 	/** Credential type the trigger reads its secrets from. */
 	type: string;
+	/** That credential type's display name, for messages: `PDF Gorilla API`. */
+	displayName: string;
 	/** Field names inside that credential. */
 	secretField: string;
+	/** The secret field's label in the credential form, for messages: `Webhook Secret`. */
+	secretLabel: string;
 	previousSecretField?: string;
 }
 

@@ -73,6 +73,13 @@ export class DocfloWebhookApi implements ICredentialType {
 			description: 'The Authorization option chosen on the Docflo webhook; deliveries without it are refused',
 		},
 		{
+			displayName: 'With Authorization None, the Docflo Trigger needs the Signing Secret: it refuses events it cannot verify.',
+			name: 'triggerNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { [DOCFLO_WEBHOOK_API_FIELDS.incomingAuthentication]: ['none'] } },
+		},
+		{
 			displayName: 'Username',
 			name: DOCFLO_WEBHOOK_API_FIELDS.basicAuthUser,
 			type: 'string',

@@ -37,6 +37,13 @@ export class PdfGorillaApi implements ICredentialType {
 				'The webhookSecret sent with async jobs and used to verify the x-pdfg-signature of their webhooks. Use at least 32 random bytes (e.g. openssl rand -hex 32), at most 512 characters, and a different secret per URL.',
 		},
 		{
+			// Not required: the PDF Gorilla node works without it (n8n's Stripe credential does the same for its signing secret).
+			displayName: 'The PDF Gorilla Trigger needs a Webhook Secret: without one it refuses every event.',
+			name: 'triggerNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Previous Webhook Secret',
 			name: PDF_GORILLA_API_FIELDS.previousWebhookSecret,
 			type: 'string',

@@ -16,7 +16,7 @@ export function withFile(json: IDataObject, file: DownloadedFile, binaryProperty
 }
 
 /**
- * A download under "Skip Already Processed": the item with its file, or, when this workflow
+ * A download that skips a file this workflow already downloaded (Skip Files Already Downloaded): the item with its file, or, when this workflow
  * already processed `key`, what a skipped item becomes (see skippedItem). `what` names the
  * file in the note users see.
  */

@@ -1,5 +1,6 @@
 /**
- * "Skip Already Processed": the download's exactly-once line behind the trigger's retry filter.
+ * "Skip Files Already Downloaded" (version 1: the option "Skip Already Processed"): the
+ * download's exactly-once line behind the trigger's retry filter.
  *
  * A claim is decided in two places:
  * - this n8n process's memory (core/ledger.ts): atomic within the process and O(1), so two
@@ -35,17 +36,16 @@ export interface Claim {
 }
 
 /**
- * Whether and how an item is deduplicated. By default only items from this package's
- * triggers (they carry `deliveryKey`), and never in the editor's manual runs, where a user
- * runs the same sample again on purpose. "Skip Already Processed" on: every item, keyed by
- * the file; off: none.
+ * Whether and how an item is deduplicated. By default (`fromTrigger`) only items from this
+ * package's triggers (they carry `deliveryKey`), and never in the editor's manual runs, where a
+ * user runs the same sample again on purpose; `always`: every item, keyed by the file; `never`: none.
  */
 export function claimFor(ctx: IExecuteFunctions, settings: DownloadSettings, item: INodeExecutionData, key: string): Claim | undefined {
 	refuseSampleEvent(ctx, item);
-	if (settings.skipAlreadyProcessed === 'never') return undefined;
+	if (settings.skipRepeats === 'never') return undefined;
 	const json: IDataObject = item.json ?? {};
 	const fromTrigger = typeof json.deliveryKey === 'string';
-	if (settings.skipAlreadyProcessed === 'fromTrigger' && (!fromTrigger || ctx.getMode() === 'manual')) return undefined;
+	if (settings.skipRepeats === 'fromTrigger' && (!fromTrigger || ctx.getMode() === 'manual')) return undefined;
 	return {
 		key,
 		persist: typeof json.deliveryRetry !== 'boolean',
@@ -135,7 +135,7 @@ async function acquireLock(ctx: IExecuteFunctions): Promise<void> {
 	let waitingSince = Date.now();
 	for (let attempt = 0; !(await tryLock(ctx)); attempt++) {
 		if (Date.now() - waitingSince > STALE_LOCK_MS) {
-			ctx.logger.warn('Skip Already Processed: taking over a claim lock left behind by a stopped n8n process');
+			ctx.logger.warn('Skipping files already downloaded: taking over a claim lock left behind by a stopped n8n process');
 			await dropLock(ctx);
 			waitingSince = Date.now();
 			continue;
@@ -201,7 +201,7 @@ export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<b
 	if (held && !claim.retryOfFailedDelivery) return false;
 	// Synchronous with the look-up above: no other execution in this process can slip in between.
 	if (!memory.set(claim.key, true, now)) {
-		throw new Error('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
+		throw new Error('Too many recently downloaded files to remember another to remember another; the event is left for a later retry');
 	}
 	if (held || !claim.persist) return true;
 	const owned = await settle(claimInDatabase(ctx, claim.key));
@@ -255,7 +255,7 @@ export function skippedItem(ctx: IExecuteFunctions, item: INodeExecutionData, se
 	const deliveryKey = typeof item.json?.deliveryKey === 'string' ? ` (deliveryKey ${item.json.deliveryKey})` : '';
 	if (typeof ctx.addExecutionHints === 'function') {
 		ctx.addExecutionHints({
-			message: `Skipped ${what}${deliveryKey}: this workflow has already processed it (Skip Already Processed)`,
+			message: `Skipped ${what}${deliveryKey}: this workflow has already downloaded it`,
 			location: 'outputPane',
 		});
 	}

@@ -6,6 +6,7 @@
  */
 import {
 	NodeOperationError,
+	type IDisplayOptions,
 	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
@@ -42,13 +43,18 @@ export interface ActionNodeShape {
 	defaultResource: string;
 }
 
-/** The Resource parameter, then one Operation parameter per resource. */
-export function resourceProperties(shape: ActionNodeShape): INodeProperties[] {
+/**
+ * The Resource parameter, then one Operation parameter per resource. `versions` (a `show` rule
+ * on `@version`, see ./versions.ts) limits them to the node versions this shape is for, when a
+ * node's lists changed with a version.
+ */
+export function resourceProperties(shape: ActionNodeShape, versions?: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
 	const resource: INodeProperties = {
 		displayName: 'Resource',
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
+		...(versions ? { displayOptions: { show: versions } } : {}),
 		options: shape.resources.map((entry) => entry.option),
 		default: shape.defaultResource,
 	};
@@ -58,7 +64,7 @@ export function resourceProperties(shape: ActionNodeShape): INodeProperties[] {
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [entry.option.value as string] } },
+			displayOptions: { show: { ...versions, resource: [entry.option.value as string] } },
 			options: entry.operations.map((operation) => operation.option),
 			default: entry.defaultOperation,
 		}),

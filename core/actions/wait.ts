@@ -69,7 +69,7 @@ export const WAIT_WEBHOOKS: IWebhookDescription[] = [
 export function waitProperties(show: Record<string, string[]>, service: string): INodeProperties[] {
 	return [
 		{
-			displayName: `The node starts the job, gives ${service} this execution's resume URL and waits without using resources; ${service}'s callback resumes it and the node outputs the file. When n8n's URL is not public https (localhost, a private address) or with several input items, the node checks the job's status instead.`,
+			displayName: `Waits without using resources until ${service} calls back, then outputs the file. On a local n8n URL, or with several input items, it checks the status instead.`,
 			name: 'generateAndWaitNotice',
 			type: 'notice',
 			default: '',

@@ -6,6 +6,7 @@ import type { IHookFunctions, INodeProperties, IWebhookDescription, TriggerPanel
 
 import { unreachableUrlHint } from '../delivery/reachability';
 import { SAMPLE_WEBHOOK_NAME } from '../delivery/sampleEvent';
+import { refuseIncompleteSetup } from '../delivery/webhookCredentialCheck';
 import type { ServiceDescriptor } from '../service';
 
 /**
@@ -57,15 +58,18 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 
 /**
  * None of the five services has an API to register webhooks: the user pastes the URL into
- * the service's settings (or passes it per request). These hooks therefore only report
- * success; the URL stays valid as long as the workflow is active. n8n asks `checkExists` on
- * every activation (and calls `create` only when it says no), so that is where a Production
- * URL the service cannot reach is reported: in n8n's log, as activation cannot show a message.
+ * the service's settings (or passes it per request), so there is nothing to create or delete.
+ * n8n asks `checkExists` on every activation, at start-up and when the editor starts listening
+ * (and calls `create` only when it says no), so that is where the trigger's own setup is
+ * checked: a credential that would make it refuse every delivery fails activation with a
+ * message naming the field; a Production URL the service cannot reach is logged (a warning,
+ * not a failure: a reverse proxy may make it reachable after all).
  */
 export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
 	return {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await refuseIncompleteSetup(this, service);
 				if (this.getMode() !== 'manual') {
 					const hint = unreachableUrlHint(service.displayName, this.getNodeWebhookUrl('default') ?? '');
 					if (hint) this.logger.warn(`${this.getNode().name}: ${hint}`);
@@ -82,9 +86,20 @@ export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
 	};
 }
 
+/** What the trigger's panel and activation message say about one service, in its own words. */
+export interface TriggerTexts {
+	/**
+	 * At most two plain sentences: where the Production URL goes, in the service's own UI terms
+	 * (their names may be in <b>…</b>, no other markup), with `{url}` where the URL is named (the panel says "this node's Production URL", the
+	 * activation message "its Production URL"). Details belong in the docs behind the Docs link.
+	 */
+	setup: string;
+	/** How to make the service send an event to the Test URL, to follow "or " (starts lower-case). */
+	sendTestEvent: string;
+}
+
 export interface TriggerPropertyOptions {
-	/** Where to paste the URL, in the service's own words. */
-	setupNotice: string;
+	texts: TriggerTexts;
 	/** Properties only this service has (e.g. one item per file), shown before Options. */
 	extraProperties?: INodeProperties[];
 }
@@ -95,7 +110,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 
 	return [
 		{
-			displayName: extra.setupNotice,
+			displayName: extra.texts.setup.replace('{url}', "this node's Production URL"),
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
@@ -114,6 +129,7 @@ export function triggerProperties(service: ServiceDescriptor, extra: TriggerProp
 		},
 		...(extra.extraProperties ?? []),
 		responseModeProperty(service),
+		responseDeadlineNotice(service),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -208,7 +224,6 @@ function serviceOptions(service: ServiceDescriptor): INodeProperties[] {
 
 /** n8n's own `responseMode` parameter, limited to the two modes a delivery can use. */
 function responseModeProperty(service: ServiceDescriptor): INodeProperties {
-	const deadline = service.delivery.responseDeadlineSeconds;
 	return {
 		displayName: 'Respond',
 		name: 'responseMode',
@@ -226,54 +241,43 @@ function responseModeProperty(service: ServiceDescriptor): INodeProperties {
 				description: `Answer 200 only once the workflow has succeeded, and 500 if it failed, so ${service.displayName} sends the event again. A retry is not skipped as a duplicate.`,
 			},
 		],
-		hint: `${service.displayName} waits about ${deadline} seconds for the answer. With "When the Workflow Has Finished", a slower workflow counts as failed there and the event is sent again; the download's Skip Already Processed keeps a retry from emailing twice.`,
 	};
 }
 
-/** What the trigger's panel and activation message say about one service, in its own words. */
-export interface TriggerSetupTexts {
-	/** Where the Production URL goes and which secret goes where; plain text (also the activation message). */
-	productionSetup: string;
-	/** What makes the service send an event to the Test URL while the editor listens; plain text, starts lower-case. */
-	testEvent: string;
+/** Only where it applies: answering after the workflow races the service's deadline. */
+function responseDeadlineNotice(service: ServiceDescriptor): INodeProperties {
+	const name = service.displayName;
+	return {
+		displayName: `${name} waits about ${service.delivery.responseDeadlineSeconds} seconds for the answer: a slower workflow counts as failed and the event comes again, which the download then skips.`,
+		name: 'responseDeadlineNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { responseMode: ['lastNode'] } },
+	};
 }
 
-/** n8n 2.x "publishes" a workflow, 1.x "activates" it; the editor shows both texts as written. */
-const PUBLISH = 'Publish (on n8n 1.x: activate)';
+/** The setup texts' only markup is <b> around UI names; the activation dialog shows plain text. */
+const withoutBold = (html: string) => html.split('<b>').join('').split('</b>').join('');
 
 /**
- * The panel n8n shows while the trigger has no data: a header, help on test vs production
- * executions (like n8n's Webhook and Form Trigger nodes) and the activation hint, plus the
- * sample-event path and what to do when the service cannot reach this n8n.
+ * What n8n shows beside the trigger before it listens. Only the hint under Execute step is
+ * ours: n8n's own header and "When will this node trigger my flow?" help say "publish" on 2.x
+ * and "activate" on 1.x, which a node cannot tell apart, and while listening n8n shows its own
+ * fixed line ("Go to {service} and create an event"), so this hint is where users learn, before
+ * they click, that the Test URL opened in a browser brings a sample event.
  */
-export function triggerPanel(service: ServiceDescriptor, texts: TriggerSetupTexts): TriggerPanelDefinition {
-	const name = service.displayName;
-	const testMode =
-		`<b>Use test mode while you build your workflow.</b> Click 'Execute step' so the node listens for a test event, then ${texts.testEvent}. ` +
-		`No ${name} event at hand? While listening, open the <b>Test URL</b> in your browser: the node emits a sample ${name} event from ${name}'s documentation, its items marked <code>sample: true</code>. Test executions show up in the editor.`;
-	const production = (start: string) =>
-		`<b>Use production mode to run your workflow automatically.</b> ${start} ${texts.productionSetup} These executions show up in the executions list, but not in the editor.`;
-	const reachability = `${name} only delivers to a public https URL. If this n8n runs on localhost or a private network, put it behind a reverse proxy or tunnel and set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x), so the URLs above are the ones ${name} can call.`;
-	const help = (start: string) => `${name} Trigger has two modes: test and production.<br /><br />${testMode}<br /><br />${production(start)}<br /><br />${reachability}`;
+export function triggerPanel(texts: TriggerTexts): TriggerPanelDefinition {
 	return {
-		header: `Pull in a ${name} event`,
-		executionsHelp: {
-			inactive: help(`${PUBLISH} the workflow, then use its Production URL.`),
-			active: help('The workflow is published (active), so its Production URL takes deliveries now.'),
-		},
-		activationHint: {
-			active: `This node also runs the workflow for every ${name} event sent to the Production URL (those executions do not show up here).`,
-			inactive: `${PUBLISH} this workflow to have it run for every ${name} event sent to the Production URL.`,
-		},
+		activationHint: `Click Execute step, then open the Test URL in a browser for a sample event, or ${texts.sendTestEvent}.`,
 	};
 }
 
-/** Shown once the workflow is published (activated): the one thing left to do in the service. */
-export function activationMessage(service: ServiceDescriptor, texts: TriggerSetupTexts): string {
-	return `${service.displayName} can now deliver to this workflow's Production URL. ${texts.productionSetup}`;
+/** Shown once the workflow is live (n8n's modal gives the title): the one thing left to do in the service. */
+export function activationMessage(service: ServiceDescriptor, texts: TriggerTexts): string {
+	return `${service.displayName} can now deliver to this workflow. ${withoutBold(texts.setup).replace('{url}', 'its Production URL')}`;
 }
 
-/** What the editor's canvas shows while the node listens. */
+/** What the editor's canvas shows above the trigger while it listens (n8n's own panel line is fixed). */
 export function eventTriggerDescription(service: ServiceDescriptor): string {
-	return `Waiting for a ${service.displayName} event at the Test URL (open it in a browser for a sample)`;
+	return `Waiting for a ${service.displayName} event: open the Test URL in a browser for a sample`;
 }

@@ -57,7 +57,7 @@ export async function downloadToBinary(ctx: IExecuteFunctions, call: HttpCall, o
 }
 
 function overdue(deadline: { atMs: number; totalMs: number }): PolicyFailure {
-	return new PolicyFailure(`the download took longer than the Overall Timeout of ${Math.round(deadline.totalMs / 1000)} s, so it was stopped`);
+	return new PolicyFailure(`the download took longer than the Total Timeout of ${Math.round(deadline.totalMs / 1000)} s, so it was stopped`);
 }
 
 async function storeResponse(

@@ -9,10 +9,12 @@ import {
 } from 'n8n-workflow';
 
 import { LOCATOR_VERSION } from '../../core/actions/locator';
+import { VISIBLE_DEFAULTS_VERSION } from '../../core/actions/versions';
 import { downloadProperties } from '../../core/actions/properties';
 import { resourceProperties, routeExecute, routeWebhook, type ActionNodeShape } from '../../core/actions/router';
 import { WAIT_WEBHOOKS } from '../../core/actions/wait';
 import { document } from './actions/document';
+import { docGenLab } from './descriptor';
 import * as download from './actions/document/download';
 import * as generate from './actions/document/generate';
 import * as generateAndWait from './actions/document/generateAndWait';
@@ -30,8 +32,9 @@ export class DocGenLab implements INodeType {
 		icon: { light: 'file:docgenlab.svg', dark: 'file:docgenlab.dark.svg' },
 		group: ['transform'],
 		// 1.1: the Template parameter is a picker (From List / By ID); version 1 nodes keep their text field.
-		version: [1, LOCATOR_VERSION],
-		defaultVersion: LOCATOR_VERSION,
+		// 2: Skip Files Already Downloaded in view (see core/actions/versions.ts).
+		version: [1, LOCATOR_VERSION, VISIBLE_DEFAULTS_VERSION],
+		defaultVersion: VISIBLE_DEFAULTS_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate documents from DocGenLab templates and download finished ones',
 		defaults: { name: 'DocGenLab' },
@@ -48,7 +51,7 @@ export class DocGenLab implements INodeType {
 			...get.properties,
 			...download.properties,
 			...generate.properties,
-			...downloadProperties({ resource: ['document'], operation: ['download'] }),
+			...downloadProperties({ resource: ['document'], operation: ['download'] }, ['download'], docGenLab.displayName),
 			...downloadProperties({ resource: ['document'], operation: ['generate'], waitForCompletion: [true], downloadResult: [true] }),
 			...getAll.properties,
 			...generateAndWait.properties,

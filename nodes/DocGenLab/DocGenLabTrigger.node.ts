@@ -13,17 +13,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { docGenLab } from './descriptor';
 import { docGenLabSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup:
-		'In DocGenLab open Settings → Developer, paste the Production URL as the webhook URL and click Save Webhook URL. DocGenLab does not sign its webhooks and needs no secret here: keep the URL private and use Options → IP Allowlist and/or Confirm With API (with the DocGenLab API credential).',
-	testEvent:
-		'put the Test URL into the webhook URL under Settings → Developer in DocGenLab and click Test Webhook, or generate a document through the API (documents made in DocGenLab\'s own UI send no webhook)',
+const TEXTS: TriggerTexts = {
+	setup: 'In DocGenLab, paste {url} under <b>Settings → Developer</b> and click <b>Save Webhook URL</b>. DocGenLab does not sign its webhooks, so keep the URL private.',
+	sendTestEvent: 'save the Test URL in DocGenLab and click Test Webhook',
 };
 
 export class DocGenLabTrigger implements INodeType {
@@ -42,12 +40,11 @@ export class DocGenLabTrigger implements INodeType {
 		// Only for Options → Confirm With API.
 		credentials: [{ name: 'docGenLabApi', required: false }],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(docGenLab, SETUP),
-		activationMessage: activationMessage(docGenLab, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(docGenLab, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(docGenLab),
 		properties: triggerProperties(docGenLab, {
-			setupNotice:
-				'In DocGenLab open <b>Settings → Developer</b>, paste this node\'s Production URL as the webhook URL and click <b>Save Webhook URL</b>; <b>Test Webhook</b> sends a test event while this node is listening. DocGenLab does not sign its webhooks: use Options → IP Allowlist and/or Confirm With API.',
+			texts: TEXTS,
 		}),
 	};
 

@@ -22,13 +22,6 @@ export class Docflo implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'docfloApi', required: true, displayOptions: { show: { operation: ['getMany'] } } }],
 		properties: [
-			{
-				displayName:
-					'Docflo sends a document\'s extracted data, not a file. Getting a single document by ID and downloading the original file are not documented by Docflo, so this node does not offer them.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
 			...resourceProperties(SHAPE),
 			...extractFields.properties,
 			...getMany.properties,

@@ -17,17 +17,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { docflo } from './descriptor';
 import { docfloSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup:
-		'In Docflo create (or edit) a webhook with the Production URL as its HTTPS endpoint, pick the platform event and set it to Active. Enter the Signing Secret and the Authorization option (Basic, Bearer token or API key) you chose there in this node\'s Docflo Webhook credential: deliveries that cannot be verified are refused with 401.',
-	testEvent:
-		'point a Docflo webhook (Active) at the Test URL and make its platform event happen, e.g. upload, process or approve a document',
+const TEXTS: TriggerTexts = {
+	setup: "In Docflo, create a webhook with {url} as its <b>HTTPS endpoint</b> and set it to Active. Enter the Signing Secret or Authorization you chose there in this node's credential.",
+	sendTestEvent: 'point a Docflo webhook at the Test URL and make its event happen',
 };
 
 export class DocfloTrigger implements INodeType {
@@ -45,19 +43,18 @@ export class DocfloTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'docfloWebhookApi', required: true, testedBy: 'docfloWebhookApiTest' }],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(docflo, SETUP),
-		activationMessage: activationMessage(docflo, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(docflo, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(docflo),
 		properties: triggerProperties(docflo, {
-			setupNotice:
-				'In Docflo create a webhook with this node\'s Production URL as the HTTPS endpoint and pick the platform event. Set a <b>Signing Secret</b> and/or an <b>Authorization</b> option there and enter the same in this node\'s credential: deliveries that cannot be verified are refused. Docflo sends one event per webhook; select it below or keep all.',
+			texts: TEXTS,
 		}),
 	};
 
 	methods = {
 		credentialTest: {
 			async docfloWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return checkWebhookCredential(credential, docflo.delivery, { label: 'Signing Secret', optional: true });
+				return checkWebhookCredential(credential, docflo.delivery);
 			},
 		},
 	};

@@ -38,7 +38,9 @@ export const docflo: ServiceDescriptor = {
 		],
 		credential: {
 			type: 'docfloWebhookApi',
+			displayName: 'Docflo Webhook API',
 			secretField: DOCFLO_WEBHOOK_API_FIELDS.signingSecret,
+			secretLabel: 'Signing Secret',
 			previousSecretField: DOCFLO_WEBHOOK_API_FIELDS.previousSigningSecret,
 		},
 		// "Return a 2xx response within 30 seconds"

@@ -13,17 +13,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { pdfGorilla } from './descriptor';
 import { pdfGorillaSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup:
-		'PDF Gorilla has no webhook settings page: pass the Production URL as webhookUrl and the Webhook Secret of this node\'s PDF Gorilla credential as webhookSecret with each POST /templates/{id}/generate-async call (the PDF Gorilla node\'s Generate (Async) operation does both). PDF Gorilla signs every delivery with that secret (x-pdfg-signature).',
-	testEvent:
-		'start an asynchronous generation with the Test URL as webhookUrl and your credential\'s Webhook Secret as webhookSecret',
+const TEXTS: TriggerTexts = {
+	setup: "Put {url} in <b>Webhook URL</b> of the PDF Gorilla node's <b>Start Generation</b>; PDF Gorilla calls it when the PDF is ready. Select the same credential in both nodes: its Webhook Secret signs the events.",
+	sendTestEvent: 'start a generation with the Test URL as its Webhook URL',
 };
 
 export class PdfGorillaTrigger implements INodeType {
@@ -35,18 +33,17 @@ export class PdfGorillaTrigger implements INodeType {
 		// Not 1: n8n evaluates a legacy binary-data expression per request for version-1 start nodes.
 		version: 2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when a PDF Gorilla async job completes, fails or is canceled',
+		description: 'Starts the workflow when a PDF Gorilla render completes, fails or is canceled',
 		defaults: { name: 'PDF Gorilla Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfGorillaApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(pdfGorilla, SETUP),
-		activationMessage: activationMessage(pdfGorilla, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(pdfGorilla, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(pdfGorilla),
 		properties: triggerProperties(pdfGorilla, {
-			setupNotice:
-				'Pass this node\'s Production URL as <b>webhookUrl</b> and your credential\'s Webhook Secret as <b>webhookSecret</b> when you call <b>POST /templates/{id}/generate-async</b> (the PDF Gorilla node\'s Generate (Async) operation does both). PDF Gorilla requires an https URL reachable from the internet.',
+			texts: TEXTS,
 		}),
 	};
 

@@ -33,7 +33,9 @@ export const pdfGorilla: ServiceDescriptor = {
 		],
 		credential: {
 			type: 'pdfGorillaApi',
+			displayName: 'PDF Gorilla API',
 			secretField: PDF_GORILLA_API_FIELDS.webhookSecret,
+			secretLabel: 'Webhook Secret',
 			previousSecretField: PDF_GORILLA_API_FIELDS.previousWebhookSecret,
 		},
 		// "Your handler should return 2xx within about 5 seconds"

@@ -2,7 +2,9 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { downloadProperties } from '../../core/actions/properties';
 import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
+import { VISIBLE_DEFAULTS_VERSION } from '../../core/actions/versions';
 import { pdf } from './actions/pdf';
+import { pdfSign } from './descriptor';
 import * as download from './actions/pdf/download';
 import * as generate from './actions/pdf/generate';
 
@@ -14,7 +16,9 @@ export class PdfSign implements INodeType {
 		name: 'pdfSign',
 		icon: { light: 'file:pdfsign.svg', dark: 'file:pdfsign.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Skip Files Already Downloaded in view (see core/actions/versions.ts).
+		version: [1, VISIBLE_DEFAULTS_VERSION],
+		defaultVersion: VISIBLE_DEFAULTS_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate PDFs from PDF-Sign templates and download generated ones',
 		defaults: { name: 'PDF-Sign' },
@@ -27,7 +31,7 @@ export class PdfSign implements INodeType {
 			...resourceProperties(SHAPE),
 			...download.properties,
 			...generate.properties,
-			...downloadProperties({ resource: ['pdf'], operation: ['download'] }),
+			...downloadProperties({ resource: ['pdf'], operation: ['download'] }, ['download'], pdfSign.displayName),
 			...downloadProperties({ resource: ['pdf'], operation: ['generate'], downloadPdf: [true] }),
 		],
 	};

@@ -17,17 +17,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { pdfSign } from './descriptor';
 import { pdfSignSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup:
-		'In PDF-Sign open Developer → Webhooks (paid plans), add the Production URL, choose the events and copy the generated secret into Webhook Secret of this node\'s PDF-Sign Webhook credential. PDF-Sign sends that secret in X-Webhook-Secret with every delivery; others are refused with 401.',
-	testEvent:
-		'add the Test URL as a webhook under Developer → Webhooks in PDF-Sign and generate a PDF, or send PDF-Sign\'s test delivery',
+const TEXTS: TriggerTexts = {
+	setup: "In PDF-Sign, add {url} under <b>Developer → Webhooks</b> and choose the events. Copy the secret PDF-Sign shows into this node's credential.",
+	sendTestEvent: 'add the Test URL as a PDF-Sign webhook and generate a PDF',
 };
 
 export class PdfSignTrigger implements INodeType {
@@ -45,19 +43,18 @@ export class PdfSignTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pdfSignWebhookApi', required: true, testedBy: 'pdfSignWebhookApiTest' }],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(pdfSign, SETUP),
-		activationMessage: activationMessage(pdfSign, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(pdfSign, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(pdfSign),
 		properties: triggerProperties(pdfSign, {
-			setupNotice:
-				'In PDF-Sign open <b>Developer → Webhooks</b> (paid plans), add this node\'s Production URL, choose the events and copy the generated secret into this node\'s credential. Every delivery must carry that secret in X-Webhook-Secret.',
+			texts: TEXTS,
 		}),
 	};
 
 	methods = {
 		credentialTest: {
 			async pdfSignWebhookApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return checkWebhookCredential(credential, pdfSign.delivery, { label: 'Webhook Secret' });
+				return checkWebhookCredential(credential, pdfSign.delivery);
 			},
 		},
 	};

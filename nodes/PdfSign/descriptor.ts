@@ -55,7 +55,9 @@ export const pdfSign: ServiceDescriptor = {
 		replayWindow: { defaultMaxAgeSeconds: 3600, source: 'the body\'s timestamp, or X-Webhook-Timestamp' },
 		credential: {
 			type: 'pdfSignWebhookApi',
+			displayName: 'PDF-Sign Webhook API',
 			secretField: PDF_SIGN_WEBHOOK_API_FIELDS.webhookSecret,
+			secretLabel: 'Webhook Secret',
 			previousSecretField: PDF_SIGN_WEBHOOK_API_FIELDS.previousWebhookSecret,
 		},
 		// Not documented ("fire and forget"); we answer within the 5 s the other services ask for.

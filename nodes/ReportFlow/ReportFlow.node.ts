@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { LOCATOR_VERSION } from '../../core/actions/locator';
+import { VISIBLE_DEFAULTS_VERSION } from '../../core/actions/versions';
 import { resourceProperties, routeExecute, type ActionNodeShape } from '../../core/actions/router';
 import { contentProperties, fileProperties, requestIdProperty, templateProperties } from './actions/fields';
 import { file } from './actions/file';
@@ -19,8 +20,9 @@ export class ReportFlow implements INodeType {
 		icon: { light: 'file:reportflow.svg', dark: 'file:reportflow.dark.svg' },
 		group: ['transform'],
 		// 1.1: the Template parameter is a picker (From List / By ID); version 1 nodes keep their text field.
-		version: [1, LOCATOR_VERSION],
-		defaultVersion: LOCATOR_VERSION,
+		// 2: Skip Files Already Downloaded in view (see core/actions/versions.ts).
+		version: [1, LOCATOR_VERSION, VISIBLE_DEFAULTS_VERSION],
+		defaultVersion: VISIBLE_DEFAULTS_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate PDFs from ReportFlow templates and download the files of finished requests',
 		defaults: { name: 'ReportFlow' },

@@ -13,17 +13,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { reportFlow } from './descriptor';
 import { reportFlowSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup:
-		'In ReportFlow open Workspace settings → Developer, paste the Production URL into Webhook URL and click Update. ReportFlow does not sign its webhooks and needs no secret: keep the URL private and, if you know ReportFlow\'s sending addresses, list them under Options → IP Allowlist.',
-	testEvent:
-		'put the Test URL into Webhook URL under Workspace settings → Developer in ReportFlow and generate a PDF through the API (any /file/sync or /file/async endpoint); the workspace has one Webhook URL, so put the Production URL back afterwards',
+const TEXTS: TriggerTexts = {
+	setup: 'In ReportFlow, paste {url} under <b>Workspace settings → Developer → Webhook URL</b> and click <b>Update</b>. ReportFlow does not sign its webhooks, so keep the URL private.',
+	sendTestEvent: 'generate a PDF in ReportFlow with the Test URL as its Webhook URL',
 };
 
 export class ReportFlowTrigger implements INodeType {
@@ -40,12 +38,11 @@ export class ReportFlowTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(reportFlow, SETUP),
-		activationMessage: activationMessage(reportFlow, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(reportFlow, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(reportFlow),
 		properties: triggerProperties(reportFlow, {
-			setupNotice:
-				'In ReportFlow open <b>Workspace settings → Developer</b>, paste this node\'s Production URL into <b>Webhook URL</b> and click <b>Update</b>. ReportFlow does not sign its webhooks: keep the URL private and, if you know ReportFlow\'s sending addresses, add them under Options → IP Allowlist. ReportFlow only accepts public https URLs.',
+			texts: TEXTS,
 			extraProperties: [
 				{
 					displayName: 'One Item per File',

@@ -175,7 +175,7 @@ describe.each(versionsUnderTest())('exactly one email per event with default set
 			const download = execution.data?.resultData.runData['Download PDF']?.[0] as { data?: { main: unknown[][] }; hints?: { message: string }[] } | undefined;
 			expect(download?.data?.main[0]).toEqual([]);
 			// What was skipped is shown in the output pane.
-			expect(download?.hints?.map((h) => h.message).join('\n')).toMatch(/Skipped job \S+ \(deliveryKey pdfGorilla:[\w-]+\): this workflow has already processed it/);
+			expect(download?.hints?.map((h) => h.message).join('\n')).toMatch(/Skipped job \S+ \(deliveryKey pdfGorilla:[\w-]+\): this workflow has already downloaded it/);
 			expect(execution.data?.resultData.runData['Send Email']).toBeUndefined();
 		}
 		expect(jobs.map((job) => mailsFor(job.jobId).length).filter((n) => n !== 1)).toEqual([]);

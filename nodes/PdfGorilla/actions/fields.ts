@@ -2,19 +2,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { downloadProperties } from '../../../core/actions/properties';
+import { pdfGorilla } from '../descriptor';
 
-/** Job → Download File and Get. */
+/** Download and Get. */
 export const jobIdProperty: INodeProperties = {
 	displayName: 'Job ID',
 	name: 'jobId',
 	type: 'string',
 	default: '={{ $json.jobId }}',
 	required: true,
-	displayOptions: { show: { resource: ['job'] } },
+	displayOptions: { show: { operation: ['download', 'get'] } },
 	description: 'The job to use. The default reads it from a PDF Gorilla Trigger\'s output.',
 };
 
-/** PDF → Generate and Generate (Async). */
+/** Every operation that renders a template. */
+const GENERATING = { resource: ['pdf'], operation: ['generate', 'generateAsync', 'generateAndWait'] };
+
+/** Generate, Start Generation and Generate and Wait. */
 export const templateProperties: INodeProperties[] = [
 	{
 		displayName: 'Template ID',
@@ -22,7 +26,7 @@ export const templateProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { resource: ['pdf'] } },
+		displayOptions: { show: GENERATING },
 	},
 	{
 		displayName: 'Data (JSON)',
@@ -30,10 +34,10 @@ export const templateProperties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		required: true,
-		displayOptions: { show: { resource: ['pdf'] } },
+		displayOptions: { show: GENERATING },
 		description: 'The values for the template (at most 256 KB, nesting 12, arrays of 1000)',
 	},
 ];
 
 /** Every operation that produces a file. */
-export const fileProperties: INodeProperties[] = downloadProperties({ operation: ['download', 'generate', 'generateAsync'] });
+export const fileProperties: INodeProperties[] = downloadProperties({ operation: ['download', 'generate', 'generateAsync'] }, ['download'], pdfGorilla.displayName);

@@ -3,11 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { beforeLocators, templateLocator } from '../../../core/actions/locator';
 import { downloadProperties } from '../../../core/actions/properties';
+import { reportFlow } from '../descriptor';
 
-/** File → Generate and Generate (Async). */
+/** File → Generate and Start Generation. */
 export const GENERATE = { resource: ['file'], operation: ['generate', 'generateAsync'] };
 
-/** File → Download File and Download All as ZIP. */
+/** File → Download and Download All as ZIP. */
 export const requestIdProperty: INodeProperties = {
 	displayName: 'Request ID',
 	name: 'requestId',
@@ -137,4 +138,8 @@ export const contentProperties: INodeProperties[] = [
 ];
 
 /** Every File operation produces a file. */
-export const fileProperties: INodeProperties[] = downloadProperties({ resource: ['file'], operation: ['download', 'downloadZip', 'generate', 'generateAsync'] });
+export const fileProperties: INodeProperties[] = downloadProperties(
+	{ resource: ['file'], operation: ['download', 'downloadZip', 'generate', 'generateAsync'] },
+	['download', 'downloadZip'],
+	reportFlow.displayName,
+);

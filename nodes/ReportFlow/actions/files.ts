@@ -10,7 +10,7 @@ export interface FileRef {
 	fileName?: string;
 }
 
-/** The files list of a trigger item (One Item per File off) or of a Generate (Async) result. */
+/** The files list of a trigger item (One Item per File off) or of a Start Generation result. */
 export function listedFiles(json: IDataObject, fallbackRequestId: string): FileRef[] | undefined {
 	if (!Array.isArray(json.files)) return undefined;
 	const files: FileRef[] = [];

@@ -1,5 +1,5 @@
-/** README steps 3 and 4: If {{ $json.succeeded }} is true, then PDF Gorilla Download File. */
-import { addAfter, addOption, closeNodePanel, ensureCredential, expectIfCondition, isSwitchOn, pickNode, setExpression, settle } from '../editor';
+/** README steps 3 and 4: If {{ $json.succeeded }} is true, then PDF Gorilla → Download a PDF. */
+import { addAfter, closeNodePanel, ensureCredential, expectIfCondition, pickNode, setExpression, settle } from '../editor';
 import { check, step } from '../log';
 import type { Walk } from '../walk';
 
@@ -21,18 +21,18 @@ export async function addIf({ p }: Walk, trigger: string): Promise<string> {
 
 export async function addDownload({ p }: Walk, ifNode: string): Promise<string> {
 	let download = '';
-	await step('README 4: PDF Gorilla Download File, Skip Already Processed', async () => {
+	await step('README 4: PDF Gorilla Download a PDF, Skip Files Already Downloaded in view', async () => {
 		await closeNodePanel(p);
 		await addAfter(p, ifNode, 0);
-		download = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', 'Download the PDF of a finished job');
+		download = await pickNode(p, 'PDF Gorilla', 'PDF Gorilla', 'Download a PDF');
 		await ensureCredential(p, 'PDF Gorilla account');
-		check((await p.getByTestId('parameter-input-resource').locator('input').inputValue()) === 'Job', 'Resource is not Job');
-		check((await p.getByTestId('parameter-input-operation').locator('input').inputValue()) === 'Download File', 'Operation is not Download File');
+		check((await p.getByTestId('parameter-input-resource').locator('input').inputValue()) === 'PDF', 'Resource is not PDF');
+		check((await p.getByTestId('parameter-input-operation').locator('input').inputValue()) === 'Download', 'Operation is not Download');
 		// Already wired to the trigger's output, as the README says.
 		check((await p.getByTestId('parameter-input-jobId').innerText()).includes('$json.jobId'), 'Job ID does not read $json.jobId');
 		check((await p.getByTestId('parameter-input-downloadUrl').innerText()).includes('$json.downloadUrl'), 'Download URL does not read $json.downloadUrl');
-		await addOption(p, 'Skip Already Processed');
-		check(await isSwitchOn(p, 'skipAlreadyProcessed'), 'Skip Already Processed is not on once added');
+		// What keeps a repeated event from being emailed twice, shown with its default.
+		check((await p.getByTestId('parameter-input-skipRepeats').locator('input').inputValue()) === 'For Trigger Events', 'Skip Files Already Downloaded is not For Trigger Events');
 	});
 	return download;
 }

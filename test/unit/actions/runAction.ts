@@ -93,6 +93,8 @@ export interface RunInit {
 	responses?: Scripted[];
 	mode?: string;
 	continueOnFail?: boolean;
+	/** The node's typeVersion (default 1, what the existing tests were written for). */
+	typeVersion?: number;
 	/** The same workflow and store across runs: later executions of one workflow. */
 	workflowId?: string;
 	executionId?: string;
@@ -121,11 +123,24 @@ function evaluateDefault(value: unknown, item: IDataObject): unknown {
 	return match ? (item[match[1]] ?? '') : value;
 }
 
-/** The description's default for an unset parameter shown for this resource and operation. */
-function defaultOf(properties: INodeProperties[], parameters: Record<string, unknown>, name: string): INodeProperties | undefined {
+/** n8n's `@version` display rule: version numbers, or `{ _cnd: { gte | lt … } }` conditions. */
+function versionShown(rule: unknown[] | undefined, version: number): boolean {
+	if (!rule) return true;
+	return rule.some((entry) => {
+		if (typeof entry === 'number') return entry === version;
+		const [[operator, bound]] = Object.entries((entry as { _cnd: Record<string, number> })._cnd);
+		const checks: Record<string, boolean> = { eq: version === bound, gte: version >= bound, lte: version <= bound, gt: version > bound, lt: version < bound };
+		if (!(operator in checks)) throw new Error(`unhandled @version condition ${operator}`);
+		return checks[operator];
+	});
+}
+
+/** The description's default for an unset parameter shown for this node version, resource and operation. */
+function defaultOf(properties: INodeProperties[], parameters: Record<string, unknown>, name: string, version: number): INodeProperties | undefined {
 	return properties.find((property) => {
 		if (property.name !== name) return false;
 		const show = property.displayOptions?.show ?? {};
+		if (!versionShown(show['@version'] as unknown[] | undefined, version)) return false;
 		return ['resource', 'operation'].every((key) => !show[key] || parameters[key] === undefined || (show[key] as unknown[]).includes(parameters[key]));
 	});
 }
@@ -154,12 +169,14 @@ function contextFor(init: RunInit) {
 	const credentials = init.credentials ?? {};
 
 	ctx.getInputData.mockReturnValue(items);
+	const node = { ...ctx.getNode(), typeVersion: init.typeVersion ?? 1 };
+	Object.assign(ctx, { getNode: () => node });
 	ctx.getNodeParameter.mockImplementation(((name: string, itemIndex: number, fallback?: unknown) => {
 		if (name in init.parameters) {
 			const value = init.parameters[name];
 			return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
 		}
-		const property = defaultOf(properties, init.parameters, name);
+		const property = defaultOf(properties, init.parameters, name, init.typeVersion ?? 1);
 		return property ? evaluateDefault(property.default, items[itemIndex]?.json ?? {}) : fallback;
 	}) as IExecuteFunctions['getNodeParameter']);
 	ctx.getCredentials.mockImplementation((async (type: string) => {

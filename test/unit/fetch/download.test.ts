@@ -447,7 +447,7 @@ describe('formatBytes', () => {
 	});
 });
 
-describe('downloadToBinary: Overall Timeout (issue 15)', () => {
+describe('downloadToBinary: Total Timeout, formerly Overall Timeout (issue 15)', () => {
 	it.each(['iterate', 'pipe'] as const)('stops a download that outlasts its overall deadline, however steadily it trickles (%s consumer)', async (consumer) => {
 		let now = Date.parse('2026-12-04T00:00:00Z');
 		// Every look at the clock is 100 s later: a server sending a chunk just inside the idle timeout.
@@ -458,14 +458,14 @@ describe('downloadToBinary: Overall Timeout (issue 15)', () => {
 			const { env, promise } = await download([{ status: 200, body }], { expectedFormat: 'pdf', totalTimeoutMs: 250_000 }, {}, { consumer });
 			const error = await rejectionOf(promise);
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toBe('PDF Gorilla: the download took longer than the Overall Timeout of 250 s, so it was stopped');
+			expect(error.message).toBe('PDF Gorilla: the download took longer than the Total Timeout of 250 s, so it was stopped');
 			expect(env.requests).toHaveLength(1);
 		} finally {
 			clock.mockRestore();
 		}
 	});
 
-	it('0 or no Overall Timeout: no deadline', async () => {
+	it('0 or no Total Timeout: no deadline', async () => {
 		const { promise } = await download([ok(PDF_BYTES)], { totalTimeoutMs: 0 });
 		await expect(promise).resolves.toMatchObject({ bytes: PDF_BYTES.length });
 	});

@@ -17,7 +17,8 @@ const repoRoot = join(__dirname, '..', '..', '..');
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
-const fieldNames = (credential: ICredentialType): string[] => credential.properties.map((p) => p.name);
+/** The fields a credential stores (its notices are text in the form, not data). */
+const fieldNames = (credential: ICredentialType): string[] => credential.properties.filter((p) => p.type !== 'notice').map((p) => p.name);
 
 /** Every credential field a descriptor names, checked against the credentials its service registers. */
 function descriptorFieldProblems(descriptor: ServiceDescriptor, credentials: ICredentialType[]): string[] {

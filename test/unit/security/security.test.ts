@@ -384,10 +384,10 @@ describe('class 7: rejection bodies and service error texts', () => {
 });
 
 describe('class 6: download limits are not unlimited by default', () => {
-	test('Max File Size defaults to 100 MB and Overall Timeout to 600 s; 0 still means no limit', () => {
+	test('Max File Size defaults to 100 MB and Total Timeout to 600 s; 0 still means no limit', () => {
 		const { readDownloadSettings, downloadProperties } = jest.requireActual<typeof import('../../../core/actions/properties')>('../../../core/actions/properties');
 		const ctx = (options: Record<string, unknown>) =>
-			({ getNodeParameter: (name: string, _i: number, fallback: unknown) => (name === 'downloadOptions' ? options : fallback) }) as unknown as Parameters<typeof readDownloadSettings>[0];
+			({ getNode: () => ({ typeVersion: 2 }), getNodeParameter: (name: string, _i: number, fallback: unknown) => (name === 'downloadOptions' ? options : fallback) }) as unknown as Parameters<typeof readDownloadSettings>[0];
 		expect(readDownloadSettings(ctx({}), 0)).toMatchObject({ maxBytes: 100 * 1024 * 1024, totalTimeoutMs: 600_000 });
 		expect(readDownloadSettings(ctx({ maxFileSizeMb: 0, totalTimeoutSeconds: 0 }), 0)).toMatchObject({ maxBytes: 0, totalTimeoutMs: 0 });
 		const options = (downloadProperties({ operation: ['download'] })[1].options ?? []) as Array<{ name: string; default: unknown }>;

@@ -2,14 +2,16 @@
  * The five trigger nodes' descriptions: what n8n reads before any delivery arrives.
  */
 import { mock } from 'jest-mock-extended';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
-	INodeProperties,
-	INodeType,
-	IHookFunctions,
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type INodeCredentialTestResult,
+	type INodeProperties,
+	type INodeType,
+	type IHookFunctions,
 } from 'n8n-workflow';
 
 import { docflo } from '../../../nodes/Docflo/descriptor';
@@ -26,6 +28,7 @@ import type { ServiceDescriptor } from '../../../core/service';
 import { defaultParameters } from './context';
 import { CURRENT_SECRET } from './vectors';
 import { DOCFLO_WEBHOOK_API_FIELDS as DOCFLO_FIELDS } from '../../../credentials/DocfloWebhookApi.credentials';
+import { PDF_GORILLA_API_FIELDS as PDF_GORILLA_FIELDS } from '../../../credentials/PdfGorillaApi.credentials';
 import { PDF_SIGN_WEBHOOK_API_FIELDS as PDF_SIGN_FIELDS } from '../../../credentials/PdfSignWebhookApi.credentials';
 import { triggerTypes } from '../../registry';
 
@@ -37,14 +40,53 @@ interface Case {
 	hasTestEvents: boolean;
 	hasMaxAge: boolean;
 	hasConfirm: boolean;
+	/** A webhook credential the trigger can verify deliveries with (undefined: the service does not sign). */
+	complete?: ICredentialDataDecryptedObject;
+	/** Incomplete ones, each with the field the activation error must name. */
+	incomplete: Array<{ data: ICredentialDataDecryptedObject; names: string }>;
 }
 
 const CASES: Case[] = [
-	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: reportFlow, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
-	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: docGenLab, hasTestEvents: true, hasMaxAge: false, hasConfirm: true },
-	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: docflo, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
-	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: pdfGorilla, hasTestEvents: false, hasMaxAge: true, hasConfirm: false },
-	{ name: 'pdfSignTrigger', node: new PdfSignTrigger(), service: pdfSign, hasTestEvents: true, hasMaxAge: true, hasConfirm: false },
+	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: reportFlow, hasTestEvents: false, hasMaxAge: true, hasConfirm: false, incomplete: [] },
+	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: docGenLab, hasTestEvents: true, hasMaxAge: false, hasConfirm: true, incomplete: [] },
+	{
+		name: 'docfloTrigger',
+		node: new DocfloTrigger(),
+		service: docflo,
+		hasTestEvents: false,
+		hasMaxAge: true,
+		hasConfirm: false,
+		complete: { [DOCFLO_FIELDS.signingSecret]: CURRENT_SECRET, [DOCFLO_FIELDS.incomingAuthentication]: 'none' },
+		incomplete: [
+			{ data: { [DOCFLO_FIELDS.signingSecret]: '', [DOCFLO_FIELDS.incomingAuthentication]: 'none' }, names: 'the Signing Secret is empty and no authentication method is chosen' },
+			{ data: {}, names: 'the Signing Secret is empty and no authentication method is chosen' },
+			{ data: { [DOCFLO_FIELDS.incomingAuthentication]: 'basicAuth', [DOCFLO_FIELDS.basicAuthUser]: 'u' }, names: 'Basic Authentication needs both a user name and a password' },
+		],
+	},
+	{
+		name: 'pdfGorillaTrigger',
+		node: new PdfGorillaTrigger(),
+		service: pdfGorilla,
+		hasTestEvents: false,
+		hasMaxAge: true,
+		hasConfirm: false,
+		complete: { apiKey: 'pg_key', [PDF_GORILLA_FIELDS.webhookSecret]: CURRENT_SECRET },
+		incomplete: [
+			{ data: { apiKey: 'pg_key', [PDF_GORILLA_FIELDS.webhookSecret]: '' }, names: 'the Webhook Secret is empty' },
+			// A previous secret alone does not verify new jobs' deliveries.
+			{ data: { apiKey: 'pg_key', [PDF_GORILLA_FIELDS.previousWebhookSecret]: CURRENT_SECRET }, names: 'the Webhook Secret is empty' },
+		],
+	},
+	{
+		name: 'pdfSignTrigger',
+		node: new PdfSignTrigger(),
+		service: pdfSign,
+		hasTestEvents: true,
+		hasMaxAge: true,
+		hasConfirm: false,
+		complete: { [PDF_SIGN_FIELDS.webhookSecret]: CURRENT_SECRET },
+		incomplete: [{ data: { [PDF_SIGN_FIELDS.webhookSecret]: '' }, names: 'the Webhook Secret is empty' }],
+	},
 ];
 
 function property(node: INodeType, name: string): INodeProperties {
@@ -118,18 +160,29 @@ describe.each(CASES)('$name description', (c) => {
 		expect(d.webhooks).toHaveLength(2);
 	});
 
-	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string) {
+	/** n8n's hook context: `credentials` by type (a type left out is "not selected"), the node's `options`. */
+	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string, credentials: Record<string, ICredentialDataDecryptedObject> = completeCredentials(), options: IDataObject = {}) {
 		const warnings: string[] = [];
 		const context = mock<IHookFunctions>({
 			getMode: () => mode,
 			getNode: () => ({ name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
 			getNodeWebhookUrl: () => url,
+			getNodeParameter: ((name: string, fallback?: unknown) => (name === 'options' ? options : fallback)) as IHookFunctions['getNodeParameter'],
+			getCredentials: (async (type: string) => {
+				if (!credentials[type]) throw new Error('Node does not have any credentials set');
+				return credentials[type];
+			}) as IHookFunctions['getCredentials'],
 			logger: mock<IHookFunctions['logger']>({ warn: (message: string) => void warnings.push(message) }),
 		});
 		return { context, warnings };
 	}
 
-	test('webhookMethods only report success (the URL is pasted in by the user)', async () => {
+	function completeCredentials(): Record<string, ICredentialDataDecryptedObject> {
+		const webhook = c.service.delivery.credential;
+		return webhook && c.complete ? { [webhook.type]: c.complete } : {};
+	}
+
+	test('webhookMethods report success with a complete setup (the URL is pasted in by the user)', async () => {
 		const hooks = c.node.webhookMethods?.default;
 		expect(hooks).toBeDefined();
 		const { context, warnings } = hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook');
@@ -137,6 +190,52 @@ describe.each(CASES)('$name description', (c) => {
 		await expect(hooks!.create.call(context)).resolves.toBe(true);
 		await expect(hooks!.delete.call(context)).resolves.toBe(true);
 		expect(warnings).toEqual([]);
+	});
+
+	test('activation (and Execute step) fails with a message naming the field when the credential would make it refuse every delivery', async () => {
+		const webhook = c.service.delivery.credential;
+		expect(c.incomplete.length > 0).toBe(webhook !== undefined);
+		for (const mode of ['trigger', 'manual'] as const) {
+			for (const { data, names } of c.incomplete) {
+				const { context } = hookContext(mode, 'https://n8n.example.com/webhook/abc/webhook', { [webhook!.type]: data });
+				const failure = c.node.webhookMethods!.default!.checkExists.call(context);
+				await expect(failure).rejects.toThrow(NodeOperationError);
+				await expect(failure).rejects.toThrow(`${c.service.displayName} Trigger cannot verify deliveries: in its ${webhook!.displayName} credential, ${names}`);
+				// n8n stops retrying a start-up activation whose message mentions "Authorization".
+				await expect(failure).rejects.not.toThrow(/Authorization/);
+			}
+			if (webhook) {
+				const { context } = hookContext(mode, 'https://n8n.example.com/webhook/abc/webhook', {});
+				await expect(c.node.webhookMethods!.default!.checkExists.call(context)).rejects.toThrow(`${c.service.displayName} Trigger needs a ${webhook.displayName} credential`);
+			}
+		}
+	});
+
+	test('Confirm With API without the API credential fails activation; with it, or with the option off, activation goes on', async () => {
+		const hooks = c.node.webhookMethods!.default!;
+		const url = 'https://n8n.example.com/webhook/abc/webhook';
+		const apiType = c.service.api.credentialType;
+		const confirm = { confirmWithApi: true };
+		if (!c.hasConfirm) {
+			// The option does not exist for this service: a stray value changes nothing.
+			await expect(hooks.checkExists.call(hookContext('trigger', url, completeCredentials(), confirm).context)).resolves.toBe(true);
+			return;
+		}
+		await expect(hooks.checkExists.call(hookContext('trigger', url, completeCredentials(), confirm).context)).rejects.toThrow(
+			`${c.service.displayName} Trigger: Confirm With API needs a ${c.service.displayName} API credential`,
+		);
+		await expect(hooks.checkExists.call(hookContext('trigger', url, { ...completeCredentials(), [apiType]: { apiKey: 'k' } }, confirm).context)).resolves.toBe(true);
+		await expect(hooks.checkExists.call(hookContext('trigger', url, completeCredentials(), { confirmWithApi: false }).context)).resolves.toBe(true);
+	});
+
+	test('the activation error never contains a secret', async () => {
+		const webhook = c.service.delivery.credential;
+		if (!webhook) return;
+		// A previous secret set, the current one missing: the message must not echo what is there.
+		const data = { ...c.incomplete[0].data, [webhook.previousSecretField ?? 'unused']: CURRENT_SECRET };
+		const failure = c.node.webhookMethods!.default!.checkExists.call(hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook', { [webhook.type]: data }).context);
+		const error = await failure.catch((e: unknown) => e as NodeOperationError);
+		expect(JSON.stringify({ message: (error as Error).message, description: (error as NodeOperationError).description })).not.toContain(CURRENT_SECRET);
 	});
 
 	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {

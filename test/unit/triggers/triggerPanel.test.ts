@@ -1,9 +1,11 @@
 /**
- * What n8n shows around a trigger before any event: the trigger panel (header, test vs
- * production help, activation hint), the activation message and the listening text, each
- * written for its service; and the check that tells a user the service cannot reach this n8n.
+ * What n8n shows around a trigger before any event, each written for its service: the setup
+ * notice (where the Production URL goes, in the service's own words), the hint under Execute
+ * step (how to get a first event: the sample behind the Test URL, or one from the service), the
+ * canvas line while listening, the activation message; and the check that tells a user the
+ * service cannot reach this n8n.
  */
-import type { INodeType, TriggerPanelDefinition } from 'n8n-workflow';
+import type { INodeProperties, INodeType, TriggerPanelDefinition } from 'n8n-workflow';
 
 import { unreachableUrlHint, whyUnreachableFromInternet } from '../../../core/delivery/reachability';
 import { DocfloTrigger } from '../../../nodes/Docflo/DocfloTrigger.node';
@@ -16,62 +18,62 @@ interface Case {
 	name: string;
 	node: INodeType;
 	service: string;
-	/** Where the service takes the Production URL, and which secret goes where, in its own words. */
+	/** Where the service takes the Production URL, in its own UI words. */
 	setup: RegExp[];
+	/** How the service sends an event to the Test URL. */
+	testEvent: RegExp;
 }
 
 const CASES: Case[] = [
-	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: 'ReportFlow', setup: [/Workspace settings → Developer/, /Webhook URL/, /does not sign/, /IP Allowlist/] },
-	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: 'DocGenLab', setup: [/Settings → Developer/, /Save Webhook URL/, /Confirm With API/] },
-	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: 'Docflo', setup: [/HTTPS endpoint/, /Signing Secret/, /Authorization/, /Docflo Webhook credential/] },
-	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: 'PDF Gorilla', setup: [/webhookUrl/, /webhookSecret/, /generate-async/, /x-pdfg-signature/] },
-	{ name: 'pdfSignTrigger', node: new PdfSignTrigger(), service: 'PDF-Sign', setup: [/Developer → Webhooks/, /X-Webhook-Secret/, /PDF-Sign Webhook credential/] },
+	{ name: 'reportFlowTrigger', node: new ReportFlowTrigger(), service: 'ReportFlow', setup: [/Workspace settings → Developer → Webhook URL/, /Update/], testEvent: /generate a PDF in ReportFlow/ },
+	{ name: 'docGenLabTrigger', node: new DocGenLabTrigger(), service: 'DocGenLab', setup: [/Settings → Developer/, /Save Webhook URL/], testEvent: /Test Webhook/ },
+	{ name: 'docfloTrigger', node: new DocfloTrigger(), service: 'Docflo', setup: [/HTTPS endpoint/, /Signing Secret/], testEvent: /Docflo webhook/ },
+	{ name: 'pdfGorillaTrigger', node: new PdfGorillaTrigger(), service: 'PDF Gorilla', setup: [/Webhook URL/, /Start Generation/], testEvent: /start a generation/ },
+	{ name: 'pdfSignTrigger', node: new PdfSignTrigger(), service: 'PDF-Sign', setup: [/Developer → Webhooks/, /secret/], testEvent: /PDF-Sign webhook/ },
 ];
 
-function texts(panel: TriggerPanelDefinition, key: 'executionsHelp' | 'activationHint'): { active: string; inactive: string } {
-	const value = panel[key];
-	if (typeof value !== 'object' || value === null) throw new Error(`${key} should have active and inactive texts`);
-	return value;
-}
+const plain = (html: string) => html.replace(/<[^>]*>/g, '');
 
 describe.each(CASES)('$name', (c) => {
 	const d = c.node.description;
 	const panel = d.triggerPanel as TriggerPanelDefinition;
+	const notice = d.properties.find((p) => p.name === 'setupNotice') as INodeProperties;
 
-	test('has a trigger panel with a header, test/production help and an activation hint, active and inactive', () => {
-		expect(typeof panel).toBe('object');
-		expect(panel.header).toBe(`Pull in a ${c.service} event`);
-		const help = texts(panel, 'executionsHelp');
-		const hint = texts(panel, 'activationHint');
-		for (const text of [help.active, help.inactive, hint.active, hint.inactive]) expect(text).toContain(c.service);
-		expect(help.active).not.toEqual(help.inactive);
-		expect(hint.active).not.toEqual(hint.inactive);
+	test('the setup notice says where the Production URL goes, in the service\'s words, and nothing about the API', () => {
+		expect(notice.type).toBe('notice');
+		for (const pattern of c.setup) expect(plain(notice.displayName)).toMatch(pattern);
+		expect(notice.displayName).toContain("this node's Production URL");
+		// API words belong in the docs behind the Docs link.
+		expect(notice.displayName).not.toMatch(/POST |\/templates|webhookUrl|webhookSecret|X-|x-pdfg|N8N_|WEBHOOK_URL/);
 	});
 
-	test('the help explains test vs production, the sample event and what to do when the service cannot reach n8n', () => {
-		for (const text of Object.values(texts(panel, 'executionsHelp'))) {
-			expect(text).toMatch(/test mode/);
-			expect(text).toMatch(/production mode/);
-			expect(text).toContain('Test URL');
-			expect(text).toContain('Production URL');
-			expect(text).toContain("Click 'Execute step'");
-			expect(text).toContain('open the <b>Test URL</b> in your browser');
-			expect(text).toContain('sample: true');
-			expect(text).toContain('N8N_WEBHOOK_URL');
-			for (const pattern of c.setup) expect(text).toMatch(pattern);
-		}
+	test('n8n keeps its own header and test/production help (they say "publish" on 2.x, "activate" on 1.x); ours is the hint under Execute step', () => {
+		expect(Object.keys(panel)).toEqual(['activationHint']);
+		expect(panel.activationHint).toContain('Execute step');
+		expect(panel.activationHint).toContain('open the Test URL in a browser for a sample event');
+		expect(panel.activationHint).toMatch(c.testEvent);
 	});
 
-	test('the activation message says where the Production URL goes and which secret goes where', () => {
-		expect(d.activationMessage).toEqual(expect.stringContaining(`${c.service} can now deliver`));
+	test('the activation message says where the Production URL goes, as plain text and without version words', () => {
+		expect(d.activationMessage).toEqual(expect.stringContaining(`${c.service} can now deliver to this workflow.`));
 		for (const pattern of c.setup) expect(d.activationMessage).toMatch(pattern);
+		expect(d.activationMessage).toContain('its Production URL');
 		// Shown as plain text by n8n 1.x's activation dialog.
 		expect(d.activationMessage).not.toMatch(/<[a-z]/);
 	});
 
-	test('the listening text points to the sample', () => {
+	test('the listening line on the canvas points to the sample', () => {
 		expect(d.eventTriggerDescription).toContain(c.service);
-		expect(d.eventTriggerDescription).toContain('sample');
+		expect(d.eventTriggerDescription).toContain('open the Test URL in a browser for a sample');
+	});
+
+	test('the answer deadline is explained only under "When the Workflow Has Finished"', () => {
+		const respond = d.properties.find((p) => p.name === 'responseMode') as INodeProperties;
+		expect(respond.hint).toBeUndefined();
+		const deadline = d.properties.filter((p) => p.type === 'notice' && p.name !== 'setupNotice');
+		expect(deadline).toHaveLength(1);
+		expect(deadline[0].displayOptions).toEqual({ show: { responseMode: ['lastNode'] } });
+		expect(deadline[0].displayName).toMatch(new RegExp(`^${c.service} waits about \\d+ seconds for the answer`));
 	});
 });
 

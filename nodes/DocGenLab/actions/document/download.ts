@@ -46,6 +46,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		displayOptions: { show },
+		hint: 'When the link is missing or has expired, download by Document ID with the credential',
 		description:
 			'Whether to download the document by its ID through the DocGenLab API, with the credential\'s API key, when the link is missing or has expired. Turn off to download from the link alone, without a credential.',
 	},

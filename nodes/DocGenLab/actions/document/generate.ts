@@ -13,10 +13,10 @@ import { FINAL_STATES, apiDownloadCall, derivedIdempotencyKey, fileOptions, getD
 import { generationProperties } from '../templates';
 
 export const option: INodePropertyOptions = {
-	name: 'Generate',
+	name: 'Start Generation',
 	value: 'generate',
-	action: 'Generate a document',
-	description: 'Start rendering a template into a PDF or Word document, and optionally wait for it and download it',
+	action: 'Start generating a document',
+	description: 'Return at once; a DocGenLab Trigger continues when the document is ready, or the node waits for it',
 };
 
 const show = { resource: ['document'], operation: ['generate'] };

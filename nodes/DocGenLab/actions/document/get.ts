@@ -6,7 +6,12 @@ import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { docGenLab } from '../../descriptor';
 import { getDocument } from '../documents';
 
-export const option: INodePropertyOptions = { name: 'Get', value: 'get', action: 'Get a document', description: 'Get a document\'s status' };
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get the status of a document',
+	description: 'Get a document\'s status, and its error if it failed',
+};
 
 export const properties: INodeProperties[] = [
 	{

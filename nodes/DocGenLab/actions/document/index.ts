@@ -6,6 +6,6 @@ import * as get from './get';
 
 export const document: ActionResource = {
 	option: { name: 'Document', value: 'document' },
-	operations: [download, generate, generateAndWait, get],
+	operations: [download, generateAndWait, get, generate],
 	defaultOperation: 'download',
 };

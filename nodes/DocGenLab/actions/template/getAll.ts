@@ -8,7 +8,7 @@ import { requestJson } from '../../../../core/fetch/transport';
 import { docGenLab } from '../../descriptor';
 import { TEMPLATES_PATH, templatesOf } from '../templates';
 
-export const option: INodePropertyOptions = { name: 'Get Many', value: 'getAll', action: 'Get many templates', description: 'List the organisation\'s templates' };
+export const option: INodePropertyOptions = { name: 'Get Many', value: 'getAll', action: 'Get many templates', description: 'Get the organisation\'s templates, one item each' };
 
 export const properties: INodeProperties[] = limitProperties({ resource: ['template'], operation: ['getAll'] });
 

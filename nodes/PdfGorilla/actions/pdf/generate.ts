@@ -9,9 +9,14 @@ import { downloadToBinary } from '../../../../core/fetch/download';
 import { pdfGorilla } from '../../descriptor';
 import { templatePath } from '../jobs';
 
-export const option: INodePropertyOptions = { name: 'Generate', value: 'generate', action: 'Generate a PDF', description: 'Render a template and return the PDF (synchronous)' };
+export const option: INodePropertyOptions = {
+	name: 'Generate',
+	value: 'generate',
+	action: 'Generate a PDF',
+	description: 'Render a template and return the PDF',
+};
 
-/** Template ID and Data are shared with Generate (Async) (see ../fields.ts). */
+/** Template ID and Data are shared with Start Generation (see ../fields.ts). */
 export const properties: INodeProperties[] = [];
 
 /** POST /templates/{id}/generate answers with the PDF itself, streamed into n8n. */

@@ -18,10 +18,10 @@ import { pdfGorilla } from '../../descriptor';
 import { FINAL_STATES, downloadJob, getJob, templatePath, type Job } from '../jobs';
 
 export const option: INodePropertyOptions = {
-	name: 'Generate (Async)',
+	name: 'Start Generation',
 	value: 'generateAsync',
-	action: 'Start an async PDF job',
-	description: 'Start a render job; PDF Gorilla calls a PDF Gorilla Trigger when it is done, or the node waits for it',
+	action: 'Start generating a PDF',
+	description: 'Return at once; a PDF Gorilla Trigger continues when the PDF is ready, or the node waits for it',
 };
 
 const show = { resource: ['pdf'], operation: ['generateAsync'] };

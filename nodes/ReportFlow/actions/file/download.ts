@@ -10,9 +10,9 @@ import { reportFlow } from '../../descriptor';
 import { downloadPath, listedFiles, safeName, type FileRef } from '../files';
 
 export const option: INodePropertyOptions = {
-	name: 'Download File',
+	name: 'Download',
 	value: 'download',
-	action: 'Download a generated file',
+	action: 'Download a file',
 	description: 'Download one generated PDF, e.g. for each file a ReportFlow Trigger reports',
 };
 
@@ -27,7 +27,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.fileId }}',
 		displayOptions: { show },
 		description:
-			'The file to download; the default reads it from a ReportFlow Trigger\'s output. When it is empty and the input item has a files list (a trigger with One Item per File turned off, or a Generate (Async) result for several files), every listed file is downloaded and output as its own item.',
+			'The file to download; the default reads it from a ReportFlow Trigger\'s output. When it is empty and the input item has a files list (a trigger with One Item per File turned off, or a Start Generation result for several files), every listed file is downloaded and output as its own item.',
 	},
 	{
 		displayName: 'File Name',

@@ -15,11 +15,11 @@ const PER_FILE_FIELDS = ['fileId', 'fileName', 'fileIndex', 'params', 'files'];
 export const option: INodePropertyOptions = {
 	name: 'Download All as ZIP',
 	value: 'downloadZip',
-	action: 'Download all files of a request as a ZIP',
+	action: 'Download all files as a ZIP',
 	description: 'Download every file of a generation request as one ZIP archive',
 };
 
-/** The Request ID is shared with Download File (see ../fields.ts). */
+/** The Request ID is shared with Download (see ../fields.ts). */
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Items that share a Request ID (like the trigger\'s one item per file) get one ZIP, on the first of them',

@@ -18,10 +18,10 @@ export const option: INodePropertyOptions = {
 	name: 'Generate',
 	value: 'generate',
 	action: 'Generate a PDF',
-	description: 'Fill a template and return the PDF, or a ZIP when several files are generated (waits for ReportFlow)',
+	description: 'Fill a template and return the PDF, or a ZIP for several files',
 };
 
-/** Template and files are shared with Generate (Async) (see ../fields.ts). */
+/** Template and files are shared with Start Generation (see ../fields.ts). */
 export const properties: INodeProperties[] = [];
 
 /** POST /file/sync/single|multiple answers with the PDF (or the ZIP), described in its headers. */

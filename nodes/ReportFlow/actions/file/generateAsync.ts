@@ -19,10 +19,10 @@ import { downloadPath, pdfName, zipName } from '../files';
 import { describeResult, forEachGeneration, generationBody, generationPath, type GenerationRequest } from '../generation';
 
 export const option: INodePropertyOptions = {
-	name: 'Generate (Async)',
+	name: 'Start Generation',
 	value: 'generateAsync',
-	action: 'Start an async generation',
-	description: 'Start a generation and return at once; a ReportFlow Trigger starts a workflow when the files are ready, or the node waits for them',
+	action: 'Start generating a PDF',
+	description: 'Return at once; a ReportFlow Trigger continues when the files are ready, or the node waits for them',
 };
 
 const show = { resource: ['file'], operation: ['generateAsync'] };

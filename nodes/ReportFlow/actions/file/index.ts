@@ -6,6 +6,6 @@ import * as generateAsync from './generateAsync';
 
 export const file: ActionResource = {
 	option: { name: 'File', value: 'file' },
-	operations: [downloadZip, download, generate, generateAsync],
+	operations: [download, downloadZip, generate, generateAsync],
 	defaultOperation: 'download',
 };

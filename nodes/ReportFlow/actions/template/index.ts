@@ -4,6 +4,6 @@ import * as list from './list';
 
 export const template: ActionResource = {
 	option: { name: 'Template', value: 'template' },
-	operations: [getParameters, list],
+	operations: [list, getParameters],
 	defaultOperation: 'list',
 };

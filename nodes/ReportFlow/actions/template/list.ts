@@ -6,7 +6,12 @@ import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { reportFlow } from '../../descriptor';
 import { fetchDesigns } from '../designs';
 
-export const option: INodePropertyOptions = { name: 'List', value: 'list', action: 'List templates', description: 'List the templates of the workspace, one item each' };
+export const option: INodePropertyOptions = {
+	name: 'Get Many',
+	value: 'list',
+	action: 'Get many templates',
+	description: 'Get the templates of the workspace, one item each',
+};
 
 export const properties: INodeProperties[] = [];
 

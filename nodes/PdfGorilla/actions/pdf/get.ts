@@ -6,9 +6,14 @@ import { NO_DOWNLOAD_SETTINGS } from '../../../../core/actions/properties';
 import { pdfGorilla } from '../../descriptor';
 import { getJob } from '../jobs';
 
-export const option: INodePropertyOptions = { name: 'Get', value: 'get', action: 'Get a job', description: 'Get a job\'s status, fresh download URL and error' };
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get the status of a PDF',
+	description: 'Get a render\'s status, a fresh download URL and its error',
+};
 
-/** Only the Job ID, which Download File shares (see ../fields.ts). */
+/** Only the Job ID, which Download shares (see ../fields.ts). */
 export const properties: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

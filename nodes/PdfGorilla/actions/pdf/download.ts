@@ -8,10 +8,10 @@ import { pdfGorilla } from '../../descriptor';
 import { downloadJob } from '../jobs';
 
 export const option: INodePropertyOptions = {
-	name: 'Download File',
+	name: 'Download',
 	value: 'download',
-	action: 'Download the PDF of a finished job',
-	description: 'Download the PDF of a completed job, fetching a fresh link when the event\'s one has expired',
+	action: 'Download a PDF',
+	description: 'Download a rendered PDF, getting a fresh link when the event\'s one has expired',
 };
 
 export const properties: INodeProperties[] = [
@@ -20,7 +20,7 @@ export const properties: INodeProperties[] = [
 		name: 'downloadUrl',
 		type: 'string',
 		default: '={{ $json.downloadUrl }}',
-		displayOptions: { show: { resource: ['job'], operation: ['download'] } },
+		displayOptions: { show: { operation: ['download'] } },
 		description: 'The short-lived link from the event. Tried first; when it is missing or has expired, the node asks the API for a fresh one.',
 	},
 ];
