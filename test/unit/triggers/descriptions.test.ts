@@ -1,6 +1,7 @@
 /**
  * The five trigger nodes' descriptions: what n8n reads before any delivery arrives.
  */
+import { credentialMemory } from '../../../core/delivery/credentialMemory';
 import { mock } from 'jest-mock-extended';
 import type {
 	ICredentialDataDecryptedObject,
@@ -118,11 +119,12 @@ describe.each(CASES)('$name description', (c) => {
 		expect(d.webhooks).toHaveLength(2);
 	});
 
-	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string) {
+	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string, workflowId = 'workflow-1') {
 		const warnings: string[] = [];
 		const context = mock<IHookFunctions>({
 			getMode: () => mode,
-			getNode: () => ({ name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getNode: () => ({ id: 'node-1', name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getWorkflow: () => ({ id: workflowId, active: true }),
 			getNodeWebhookUrl: () => url,
 			logger: mock<IHookFunctions['logger']>({ warn: (message: string) => void warnings.push(message) }),
 		});
@@ -137,6 +139,18 @@ describe.each(CASES)('$name description', (c) => {
 		await expect(hooks!.create.call(context)).resolves.toBe(true);
 		await expect(hooks!.delete.call(context)).resolves.toBe(true);
 		expect(warnings).toEqual([]);
+	});
+
+	test('deactivating the trigger drops the secrets this process remembers for it, and only those', async () => {
+		const read = jest.fn(async () => ({ secret: 'remembered' }));
+		const workflowId = `deactivated-${c.name}`;
+		await credentialMemory.current(`${workflowId}/node-1/someApi:1`, read, Date.now());
+		await credentialMemory.current(`${workflowId}/node-2/someApi:1`, read, Date.now());
+		const { context } = hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook', workflowId);
+		await c.node.webhookMethods!.default!.delete.call(context);
+		await credentialMemory.current(`${workflowId}/node-1/someApi:1`, read, Date.now());
+		await credentialMemory.current(`${workflowId}/node-2/someApi:1`, read, Date.now());
+		expect(read).toHaveBeenCalledTimes(3);
 	});
 
 	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
