@@ -177,7 +177,8 @@ function credentialSource(ctx: IWebhookFunctions, service: ServiceDescriptor, ty
 		if (!data) return undefined;
 		const fields: Record<string, unknown> = {};
 		for (const name of names) if (name in data) fields[name] = data[name];
-		return fields;
+		// Shared by every delivery the read serves.
+		return Object.freeze(fields);
 	};
 	const credentialId = ctx.getNode().credentials?.[type]?.id;
 	if (ctx.getMode() === 'manual' || !credentialId) {
