@@ -24,11 +24,11 @@ import { benchEndToEnd } from './e2e';
 import { benchEndToEndDedupe } from './e2e-dedupe';
 import { benchGenerateWait } from './generate-wait';
 import { fmt, log, type Row } from './lib';
-import { benchQueue } from './queue';
+import { benchQueue, QUEUE_SETTINGS } from './queue';
 import type { TargetName } from './targets';
 import { benchRejections } from './reject';
 import { benchVerify } from './verify';
-import { benchWebhooks } from './webhook';
+import { benchWebhooks, WEBHOOK_SETTINGS } from './webhook';
 
 const VERSION = '2.41.1';
 const LAZY = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
@@ -53,7 +53,7 @@ function machine(): string[] {
 		`- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB`,
 		`- Node: ${process.version} (benchmark process, load generator autocannon ${autocannonVersion}); n8n runs on ${n8nNode}`,
 		`- n8n: ${VERSION} (regular mode: SQLite; queue mode: PostgreSQL + Redis), binary data in filesystem mode`,
-		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every trigger at its defaults (deduplication on) and every request a new, signed event; rows marked "deduplication off" send one fixed body`,
+		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every trigger at its defaults (deduplication on) and every request a new, signed event, in four settings (expression engine default or lazy acquire, successful executions saved or not); rows marked "deduplication off" send one fixed body (BENCH_WEBHOOK_FIXED_BODY=1)`,
 	];
 }
 
@@ -94,15 +94,18 @@ async function main(): Promise<void> {
 		sections.push({ title: '5. Deduplication: cost per new event against events remembered (in process)', rows: await benchDedupe() });
 	}
 	if (only.has('webhook')) {
-		log('webhook throughput, lazy acquire');
-		const lazy = await benchWebhooks(VERSION, { seconds, targets, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY });
-		log('webhook throughput, default expression engine');
-		const standard = await benchWebhooks(VERSION, { seconds, targets, label: 'default expression engine' });
-		sections.push({ title: '1. Webhook throughput and latency, regular mode', rows: [...lazy, ...standard] });
+		const rows: Row[] = [];
+		for (const setting of WEBHOOK_SETTINGS) {
+			log(`webhook throughput, ${setting.label}`);
+			rows.push(...(await benchWebhooks(VERSION, { seconds, targets, label: setting.label, env: setting.env })));
+		}
+		sections.push({ title: '1. Webhook throughput and latency, regular mode', rows });
 	}
 	if (only.has('queue')) {
 		log('queue mode');
-		sections.push({ title: '1b. Queue mode', rows: await benchQueue(VERSION, { seconds, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }) });
+		const rows: Row[] = [];
+		for (const setting of QUEUE_SETTINGS) rows.push(...(await benchQueue(VERSION, { seconds, targets, label: setting.label, env: setting.env })));
+		sections.push({ title: '1b. Queue mode', rows });
 	}
 	if (only.has('download')) {
 		log('downloads');

@@ -201,7 +201,7 @@ export async function claimOnce(ctx: IExecuteFunctions, claim: Claim): Promise<b
 	if (held && !claim.retryOfFailedDelivery) return false;
 	// Synchronous with the look-up above: no other execution in this process can slip in between.
 	if (!memory.set(claim.key, true, now)) {
-		throw new Error('Too many recently downloaded files to remember another to remember another; the event is left for a later retry');
+		throw new Error('Skip Files Already Downloaded holds too many recent files to remember another; the event is left for a later retry');
 	}
 	if (held || !claim.persist) return true;
 	const owned = await settle(claimInDatabase(ctx, claim.key));

@@ -8,10 +8,12 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 
 import type { AuthenticityCheck, ServiceDescriptor } from '../service';
 import { headerValue } from '../values';
+import { credentialMemory, type CredentialFields, type CredentialRead, type CredentialReader } from './credentialMemory';
 import { checkIncomingAuth } from './incomingAuth';
 import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { jsonNestingExceeds } from './parse';
 import { MAX_JSON_DEPTH } from './requestChecks';
+import { triggerScope } from './scope';
 import { matchesSharedSecret, verifySignature } from './verify';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -26,6 +28,11 @@ const refuse = (message: string, misconfiguration = false): Failed => ({ ok: fal
 /**
  * Runs every check the service's descriptor lists; all that are configured must pass and at
  * least one must be. A check that needs a secret the credential lacks fails closed.
+ *
+ * The secrets come from the trigger's credential as remembered for a few seconds
+ * (credentialMemory.ts); a delivery that fails against them is checked once more against a
+ * read that started after it arrived, so a changed secret applies to the first delivery
+ * signed with it.
  */
 export async function verifyDelivery(
 	this: IWebhookFunctions,
@@ -35,21 +42,34 @@ export async function verifyDelivery(
 ): Promise<AuthenticityVerdict> {
 	const { checks, credential } = service.delivery;
 	if (checks.length === 0) return VERIFIED;
-	let credentialData: ICredentialDataDecryptedObject = {};
-	if (credential) {
-		const loaded = await loadCredential.call(this, credential.type);
-		if (!loaded) return refuse(`Select a ${service.displayName} credential in the trigger so deliveries can be verified`, true);
-		credentialData = loaded;
-	}
+	if (!credential) return verifyChecks(service, { rawBody, headers, fields: {} });
+	const arrivedMs = Date.now();
+	const source = credentialSource(this, service, credential.type);
+	const used = await source.current(arrivedMs);
+	const verdict = verifyRead(service, used, rawBody, headers);
+	if (verdict.ok) return verdict;
+	const fresh = await source.refresh(used, arrivedMs);
+	if (!fresh || fresh === used) return verdict;
+	return verifyRead(service, fresh, rawBody, headers);
+}
+
+function verifyRead(service: ServiceDescriptor, read: CredentialRead, rawBody: Buffer | undefined, headers: Headers): AuthenticityVerdict {
+	if (!read.fields) return refuse(`Select a ${service.displayName} credential in the trigger so deliveries can be verified`, true);
+	return verifyChecks(service, { rawBody, headers, fields: read.fields });
+}
+
+function verifyChecks(service: ServiceDescriptor, request: { rawBody: Buffer | undefined; headers: Headers; fields: CredentialFields }): AuthenticityVerdict {
+	const { checks, credential } = service.delivery;
+	const { fields } = request;
 	const secrets = credential
 		? [credential.secretField, credential.previousSecretField]
-				.map((field) => (field ? credentialData[field] : undefined))
+				.map((field) => (field ? fields[field] : undefined))
 				.filter((value): value is string => typeof value === 'string' && value.length > 0)
 		: [];
 
 	let verifiedSomething = false;
 	for (const check of checks) {
-		const result = verifyCheck(check, { service, rawBody, headers, secrets, credentialData });
+		const result = verifyCheck(check, { service, rawBody: request.rawBody, headers: request.headers, secrets, credentialData: fields as ICredentialDataDecryptedObject });
 		if (result === 'verified') verifiedSomething = true;
 		else if (result !== 'not_configured') return result;
 	}
@@ -169,6 +189,54 @@ export function hasLossyNumber(text: string): boolean {
 		if (!Number.isFinite(value) || Object.is(value, -0)) return true;
 	}
 	return false;
+}
+
+/** The credential fields the service's checks read; only these are kept in memory. */
+function fieldsUsedBy(service: ServiceDescriptor): string[] {
+	const { credential, checks } = service.delivery;
+	const names: string[] = [];
+	if (credential) names.push(credential.secretField, ...(credential.previousSecretField ? [credential.previousSecretField] : []));
+	for (const check of checks) {
+		if (check.kind !== 'incomingAuth') continue;
+		const { method, basicUser, basicPassword, bearerToken, headerName, headerValue: value } = check.fields;
+		names.push(method, basicUser, basicPassword, bearerToken, headerName, value);
+	}
+	return names;
+}
+
+interface CredentialSource {
+	current(nowMs: number): Promise<CredentialRead>;
+	/** A read started after `arrivedMs`, or undefined when none is to be had. */
+	refresh(used: CredentialRead, arrivedMs: number): Promise<CredentialRead | undefined>;
+}
+
+/**
+ * Where a delivery's secrets come from: the process's memory of this trigger node's credential,
+ * or, while the editor listens for a test event (where a just-edited credential must apply at
+ * once) and for a node without a credential id, a read of its own.
+ */
+function credentialSource(ctx: IWebhookFunctions, service: ServiceDescriptor, type: string): CredentialSource {
+	const names = fieldsUsedBy(service);
+	const read: CredentialReader = async () => {
+		const data = await loadCredential.call(ctx, type);
+		if (!data) return undefined;
+		const fields: Record<string, unknown> = {};
+		for (const name of names) if (name in data) fields[name] = data[name];
+		// Shared by every delivery the read serves.
+		return Object.freeze(fields);
+	};
+	const credentialId = ctx.getNode().credentials?.[type]?.id;
+	if (ctx.getMode() === 'manual' || !credentialId) {
+		return {
+			current: async (nowMs) => ({ fields: await read(), startedMs: nowMs }),
+			refresh: async (used) => used,
+		};
+	}
+	const key = `${triggerScope(ctx)}/${type}:${credentialId}`;
+	return {
+		current: async (nowMs) => await credentialMemory.current(key, read, nowMs),
+		refresh: async (used, arrivedMs) => await credentialMemory.refresh(key, used, read, arrivedMs, Date.now()),
+	};
 }
 
 async function loadCredential(this: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {

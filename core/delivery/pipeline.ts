@@ -21,6 +21,7 @@ import { verifyDelivery } from './authenticity';
 import { admitDelivery, settleDelivery, type Admission, type ConfirmOn } from './dedupe';
 import { addRequestHeaders } from './headers';
 import { parseJsonObject } from './parse';
+import { triggerScope } from './scope';
 import { checkAllowlist, checkNesting, checkReplayWindow, checkSize } from './requestChecks';
 import { acknowledge, reject, type Stop } from './stop';
 
@@ -186,12 +187,6 @@ async function confirmWithService(
 	return { event: confirmation.event, payload: confirmation.payload };
 }
 
-/** Where retries are filtered: per trigger node, in this n8n process. */
-function dedupeScope(ctx: IWebhookFunctions): string {
-	const node = ctx.getNode();
-	return `${ctx.getWorkflow().id ?? ''}/${node.id ?? node.name}`;
-}
-
 /** undefined: not deduplicated (the editor's listener, the option off, test pings). */
 function admit(
 	this: IWebhookFunctions,
@@ -203,7 +198,8 @@ function admit(
 ): Admission | undefined {
 	// The editor's test listener is for trying things out: re-sending the same event must work.
 	if (isEditorTest || options.deduplicate === false || event.dedupeKey === undefined) return undefined;
-	const scope = dedupeScope(this);
+	// Where retries are filtered: per trigger node, in this n8n process.
+	const scope = triggerScope(this);
 	const key = `${service.id}:${event.dedupeKey}`;
 	const admission = admitDelivery(scope, key, confirmOn, Date.now(), senderGroup(this.getRequestObject().ip));
 	if (confirmOn === 'success' && (admission === 'new' || admission === 'retry')) {

@@ -4,8 +4,10 @@
  */
 import type { IHookFunctions, INodeProperties, IWebhookDescription, TriggerPanelDefinition } from 'n8n-workflow';
 
+import { credentialMemory } from '../delivery/credentialMemory';
 import { unreachableUrlHint } from '../delivery/reachability';
 import { SAMPLE_WEBHOOK_NAME } from '../delivery/sampleEvent';
+import { triggerScope } from '../delivery/scope';
 import { refuseIncompleteSetup } from '../delivery/webhookCredentialCheck';
 import type { ServiceDescriptor } from '../service';
 
@@ -80,6 +82,8 @@ export function webhooksRegisteredByTheUser(service: ServiceDescriptor) {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				// Deactivated: the secrets this process remembers for the trigger go at once.
+				credentialMemory.forget(`${triggerScope(this)}/`);
 				return true;
 			},
 		},

@@ -269,6 +269,29 @@ export class N8nInstance {
 		return (res.json() as { data: { id: string } }).data.id;
 	}
 
+	/**
+	 * Replaces a credential's data as a user saving it does: n8n 2.x through the public API
+	 * (PATCH /api/v1/credentials/:id), 1.x, whose public API cannot update one, through the
+	 * editor's REST API.
+	 */
+	async updateCredential(id: string, spec: Omit<CredentialSpec, 'id'>): Promise<void> {
+		if (!isV1(this.version)) {
+			await this.api('PATCH', `/credentials/${id}`, { name: spec.name, type: spec.type, data: spec.data });
+			return;
+		}
+		const res = await httpRequest(`${this.baseUrl}/rest/credentials/${id}`, {
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json', cookie: this.ownerCookie },
+			body: JSON.stringify(spec),
+		});
+		if (res.status !== 200) throw new Error(`updating credential ${spec.name} failed: ${res.status} ${res.text}`);
+	}
+
+	/** Deletes a credential through the public API (both versions). */
+	async deleteCredential(id: string): Promise<void> {
+		await this.api('DELETE', `/credentials/${id}`);
+	}
+
 	/** Creates a workflow through the public API and activates it; returns its id. */
 	async createWorkflow(spec: WorkflowSpec, activate = true): Promise<string> {
 		// The public API takes exactly these; exported files also carry id, meta, pinData, tags…

@@ -115,7 +115,7 @@ describe('PDF Gorilla → Job → Download File', () => {
 			clock.mockRestore();
 		}
 		const { error, requests } = await runActionError({ node, parameters, items: [event], credentials: CREDENTIALS, workflowId: 'wf-gorilla-full' });
-		expect(error.message).toBe('Skip Already Processed holds too many recent events to remember another; the event is left for a later retry');
+		expect(error.message).toBe('Skip Files Already Downloaded holds too many recent files to remember another; the event is left for a later retry');
 		expect(requests).toHaveLength(0);
 		// Another workflow's memory is its own.
 		expect((await runAction({ node, parameters, items: [event], credentials: CREDENTIALS, responses: [pdf], workflowId: 'wf-gorilla-not-full' })).output).toHaveLength(1);

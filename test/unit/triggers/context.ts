@@ -41,6 +41,13 @@ export interface ContextInit {
 	parameters?: IDataObject;
 	/** Credential data by credential type name; a type not listed is "not selected" (getCredentials throws). */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * The credential ids the node references by type (node.credentials), as in a saved workflow.
+	 * With an id the trigger remembers the credential's secrets for a few seconds (credentialMemory.ts).
+	 */
+	credentialIds?: Record<string, string>;
+	/** Counts getCredentials calls, across contexts that share it. */
+	credentialReads?: { count: number };
 	request?: RequestInit;
 	/** 'webhook' = production URL of an active workflow; 'manual' = the editor listening for a test event. */
 	mode?: 'webhook' | 'manual';
@@ -157,6 +164,9 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		typeVersion: typeof description.version === 'number' ? description.version : Math.max(...description.version),
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
+		...(init.credentialIds
+			? { credentials: Object.fromEntries(Object.entries(init.credentialIds).map(([type, id]) => [type, { id, name: `${type} ${id}` }])) }
+			: {}),
 	} as INode;
 
 	const rawBody = init.request?.rawBody;
@@ -259,7 +269,9 @@ export function createWebhookContext(nodeType: INodeType, init: ContextInit = {}
 		},
 		getNodeParameter: getNodeParameter as IWebhookFunctions['getNodeParameter'],
 		getCredentials: (async (type: string) => {
-			if (Object.prototype.hasOwnProperty.call(credentials, type)) return credentials[type];
+			if (init.credentialReads) init.credentialReads.count++;
+			// n8n decrypts a new object on every call.
+			if (Object.prototype.hasOwnProperty.call(credentials, type)) return { ...credentials[type] };
 			throw new NodeOperationError(node, `Node "${node.name}" does not have any credentials of type "${type}" set`);
 		}) as IWebhookFunctions['getCredentials'],
 	});

@@ -1,6 +1,7 @@
 /**
  * The five trigger nodes' descriptions: what n8n reads before any delivery arrives.
  */
+import { credentialMemory } from '../../../core/delivery/credentialMemory';
 import { mock } from 'jest-mock-extended';
 import {
 	NodeOperationError,
@@ -161,11 +162,18 @@ describe.each(CASES)('$name description', (c) => {
 	});
 
 	/** n8n's hook context: `credentials` by type (a type left out is "not selected"), the node's `options`. */
-	function hookContext(mode: 'webhook' | 'manual' | 'trigger', url: string, credentials: Record<string, ICredentialDataDecryptedObject> = completeCredentials(), options: IDataObject = {}) {
+	function hookContext(
+		mode: 'webhook' | 'manual' | 'trigger',
+		url: string,
+		credentials: Record<string, ICredentialDataDecryptedObject> = completeCredentials(),
+		options: IDataObject = {},
+		workflowId = 'workflow-1',
+	) {
 		const warnings: string[] = [];
 		const context = mock<IHookFunctions>({
 			getMode: () => mode,
-			getNode: () => ({ name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getNode: () => ({ id: 'node-1', name: d.defaults.name }) as ReturnType<IHookFunctions['getNode']>,
+			getWorkflow: () => ({ id: workflowId, active: true }),
 			getNodeWebhookUrl: () => url,
 			getNodeParameter: ((name: string, fallback?: unknown) => (name === 'options' ? options : fallback)) as IHookFunctions['getNodeParameter'],
 			getCredentials: (async (type: string) => {
@@ -236,6 +244,18 @@ describe.each(CASES)('$name description', (c) => {
 		const failure = c.node.webhookMethods!.default!.checkExists.call(hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook', { [webhook.type]: data }).context);
 		const error = await failure.catch((e: unknown) => e as NodeOperationError);
 		expect(JSON.stringify({ message: (error as Error).message, description: (error as NodeOperationError).description })).not.toContain(CURRENT_SECRET);
+	});
+
+	test('deactivating the trigger drops the secrets this process remembers for it, and only those', async () => {
+		const read = jest.fn(async () => ({ secret: 'remembered' }));
+		const workflowId = `deactivated-${c.name}`;
+		await credentialMemory.current(`${workflowId}/node-1/someApi:1`, read, Date.now());
+		await credentialMemory.current(`${workflowId}/node-2/someApi:1`, read, Date.now());
+		const { context } = hookContext('trigger', 'https://n8n.example.com/webhook/abc/webhook', completeCredentials(), {}, workflowId);
+		await c.node.webhookMethods!.default!.delete.call(context);
+		await credentialMemory.current(`${workflowId}/node-1/someApi:1`, read, Date.now());
+		await credentialMemory.current(`${workflowId}/node-2/someApi:1`, read, Date.now());
+		expect(read).toHaveBeenCalledTimes(3);
 	});
 
 	test('activating with a Production URL the service cannot reach logs how to fix it, and still activates', async () => {
