@@ -22,8 +22,11 @@ import autocannon from 'autocannon';
 import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
 import { ensurePacked, fmt, log, type Row } from './lib';
-import { processCpuMs, settle } from './profile-webhook';
+import { processCpuMs, settle, WEBHOOK_SETTINGS } from './profile-webhook';
 import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
+
+/** The four settings every webhook row is measured in (defined beside the profiler, which runs them too). */
+export { WEBHOOK_SETTINGS };
 
 export interface LoadResult {
 	rps: number;
@@ -103,29 +106,47 @@ export interface Pair {
 export async function alternateSides<K extends string>(
 	sides: Record<K, { run: () => Promise<LoadResult>; warm: () => Promise<unknown> }>,
 	between: () => Promise<void> = async () => {},
+	rounds = benchRounds(),
 ): Promise<Record<K, LoadResult>> {
 	const names = Object.keys(sides) as K[];
 	for (const name of names) await sides[name].warm();
 	const runs = {} as Record<K, LoadResult[]>;
-	for (const name of [...names, ...[...names].reverse()]) {
-		// n8n finishes the last side's executions first, so they do not slow down the next side.
-		await between();
-		(runs[name] ??= []).push(await sides[name].run());
+	// Each round measures every side in one order and again in the reverse order.
+	for (let round = 0; round < rounds; round++) {
+		for (const name of [...names, ...[...names].reverse()]) {
+			// n8n finishes the last side's executions first, so they do not slow down the next side.
+			await between();
+			(runs[name] ??= []).push(await sides[name].run());
+		}
 	}
 	const out = {} as Record<K, LoadResult>;
 	for (const name of names) {
-		const [a, b] = runs[name];
+		const windows = runs[name];
+		const sum = (pick: (r: LoadResult) => number) => windows.reduce((a, r) => a + pick(r), 0);
 		out[name] = {
-			rps: mean([a.rps, b.rps]),
-			p50: mean([a.p50, b.p50]),
-			p99: mean([a.p99, b.p99]),
-			failed: a.failed + b.failed,
-			total2xx: a.total2xx + b.total2xx,
-			requests: a.requests + b.requests,
-			sent: a.sent + b.sent,
+			rps: mean(windows.map((r) => r.rps)),
+			// The median window: one garbage collection or stray process in one window moves a mean of p99s.
+			p50: median(windows.map((r) => r.p50)),
+			p99: median(windows.map((r) => r.p99)),
+			failed: sum((r) => r.failed),
+			total2xx: sum((r) => r.total2xx),
+			requests: sum((r) => r.requests),
+			sent: sum((r) => r.sent),
 		};
 	}
 	return out;
+}
+
+/** BENCH_ROUNDS: how many times each side is measured both ways (default 1); more rounds, less noise. */
+function benchRounds(): number {
+	const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+	return Number.isInteger(rounds) && rounds > 0 ? rounds : 1;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export function pairRows(name: string, pair: Pair, baselineLabel: string, goals = true): Row[] {
@@ -179,17 +200,6 @@ const AUTH_HEADER = 'x-webhook-secret';
 async function executionCount(n8n: N8nInstance, workflowId: string): Promise<number> {
 	return (await n8n.executions(workflowId)).length;
 }
-
-/** The four settings every webhook row is measured in: expression engine × saving successful executions. */
-export const WEBHOOK_SETTINGS: Array<{ label: string; env: Record<string, string> }> = [
-	{ label: 'default expression engine, executions saved', env: {} },
-	{ label: 'default expression engine, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none', env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' } },
-	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, executions saved', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
-	{
-		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none',
-		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' },
-	},
-];
 
 /** The same requests with the secret or signature replaced by a wrong one (what a forger sends). */
 export function forgedRequests(next: () => BenchRequest): () => BenchRequest {
@@ -284,10 +294,12 @@ async function forgedRow(n8n: N8nInstance, head: string, triggerUrl: string, hea
 	const runs = { ours: [] as Array<Awaited<ReturnType<typeof cpuPerRequest>>>, theirs: [] as Array<Awaited<ReturnType<typeof cpuPerRequest>>> };
 	await loadEach(triggerUrl, ours, 1);
 	await loadEach(headerAuthUrl, theirs, 1);
-	runs.theirs.push(await cpuPerRequest(n8n, headerAuthUrl, theirs, seconds));
-	runs.ours.push(await cpuPerRequest(n8n, triggerUrl, ours, seconds));
-	runs.ours.push(await cpuPerRequest(n8n, triggerUrl, ours, seconds));
-	runs.theirs.push(await cpuPerRequest(n8n, headerAuthUrl, theirs, seconds));
+	for (let round = 0; round < benchRounds(); round++) {
+		runs.theirs.push(await cpuPerRequest(n8n, headerAuthUrl, theirs, seconds));
+		runs.ours.push(await cpuPerRequest(n8n, triggerUrl, ours, seconds));
+		runs.ours.push(await cpuPerRequest(n8n, triggerUrl, ours, seconds));
+		runs.theirs.push(await cpuPerRequest(n8n, headerAuthUrl, theirs, seconds));
+	}
 	const perRequest = (xs: typeof runs.ours) => xs.reduce((a, x) => a + x.msPerRequest * x.requests, 0) / Math.max(1, xs.reduce((a, x) => a + x.requests, 0));
 	const accepted = [...runs.ours, ...runs.theirs].reduce((a, x) => a + x.accepted, 0);
 	const o = perRequest(runs.ours);
