@@ -76,7 +76,10 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 		});
 		await addTrigger('pdfGorilla', 'pdfGorillaTrigger', {}, pdfGorillaCred);
 		await addTrigger('pdfGorillaCompletedOnly', 'pdfGorillaTrigger', { events: ['completed'] }, pdfGorillaCred);
-		const noSecret = await credential('PDF Gorilla without secret', 'pdfGorillaApi', { apiKey: 'k', baseUrl: fake.baseUrl('pdfgorilla') });
+		// Activation refuses a credential without the secret (activation.test.ts), so these two get
+		// one and lose it after activation: the trigger must then refuse every delivery.
+		const noSecretData = { apiKey: 'k', baseUrl: fake.baseUrl('pdfgorilla') };
+		const noSecret = await credential('PDF Gorilla without secret', 'pdfGorillaApi', { ...noSecretData, webhookSecret: 'removed-after-activation-0123456789abcdef' });
 		await addTrigger('pdfGorillaNoSecret', 'pdfGorillaTrigger', {}, noSecret);
 
 		await addTrigger('reportFlow', 'reportFlowTrigger', {});
@@ -94,7 +97,7 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 		});
 		await addTrigger('docflo', 'docfloTrigger', {}, docfloCred);
 		await addTrigger('docfloProcessedOnly', 'docfloTrigger', { events: ['document.processed'] }, docfloCred);
-		const docfloNothing = await credential('Docflo unconfigured', 'docfloWebhookApi', { incomingAuthentication: 'none' });
+		const docfloNothing = await credential('Docflo unconfigured', 'docfloWebhookApi', { signingSecret: 'removed-after-activation', incomingAuthentication: 'none' });
 		await addTrigger('docfloUnconfigured', 'docfloTrigger', {}, docfloNothing);
 
 		const pdfSignCred = await credential('PDF-Sign webhook', 'pdfSignWebhookApi', { webhookSecret: SECRETS.pdfSign });
@@ -102,6 +105,9 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 		await addTrigger('pdfSignGeneratedOnly', 'pdfSignTrigger', { events: ['pdf.generated'] }, pdfSignCred);
 
 		for (const trigger of Object.values(t)) await n8n.waitForWebhook(trigger.url);
+		// No delivery has reached these two yet, so the first one reads the emptied credential.
+		await n8n.updateCredential(noSecret.pdfGorillaApi.id, { name: 'PDF Gorilla without secret', type: 'pdfGorillaApi', data: { ...noSecretData, webhookSecret: '' } });
+		await n8n.updateCredential(docfloNothing.docfloWebhookApi.id, { name: 'Docflo unconfigured', type: 'docfloWebhookApi', data: { signingSecret: '', incomingAuthentication: 'none' } });
 	});
 
 	afterAll(async () => {

@@ -13,15 +13,15 @@ import {
 	eventTriggerDescription,
 	triggerPanel,
 	triggerProperties,
-	type TriggerSetupTexts,
+	type TriggerTexts,
 	webhooksRegisteredByTheUser,
 } from '../../core/description/trigger';
 import { sampleDocs } from './descriptor';
 import { sampleDocsSamples } from './samples';
 
-const SETUP: TriggerSetupTexts = {
-	productionSetup: 'In Sample Docs paste the Production URL as the webhook URL, and enter the same Signing Secret in this node\'s credential.',
-	testEvent: 'point a Sample Docs webhook at the Test URL and finish a document',
+const TEXTS: TriggerTexts = {
+	setup: 'In Sample Docs, paste {url} as the webhook URL, and enter the same Signing Secret in this node\'s credential.',
+	sendTestEvent: 'point a Sample Docs webhook at the Test URL and finish a document',
 };
 
 export class SampleDocsTrigger implements INodeType {
@@ -38,11 +38,11 @@ export class SampleDocsTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sampleDocsApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
-		triggerPanel: triggerPanel(sampleDocs, SETUP),
-		activationMessage: activationMessage(sampleDocs, SETUP),
+		triggerPanel: triggerPanel(TEXTS),
+		activationMessage: activationMessage(sampleDocs, TEXTS),
 		eventTriggerDescription: eventTriggerDescription(sampleDocs),
 		properties: triggerProperties(sampleDocs, {
-			setupNotice: 'Paste this node\'s Production URL into Sample Docs and use the same signing secret in the credential.',
+			texts: TEXTS,
 		}),
 	};
 

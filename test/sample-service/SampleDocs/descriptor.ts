@@ -25,7 +25,7 @@ export const sampleDocs: ServiceDescriptor = {
 				required: 'always',
 			},
 		],
-		credential: { type: 'sampleDocsApi', secretField: SAMPLE_DOCS_API_FIELDS.signingSecret },
+		credential: { type: 'sampleDocsApi', displayName: 'Sample Docs API', secretField: SAMPLE_DOCS_API_FIELDS.signingSecret, secretLabel: 'Signing Secret' },
 		responseDeadlineSeconds: 10,
 		recognise({ payload }) {
 			const event = getString(payload, 'event');
