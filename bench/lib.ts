@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTestCa, startFakeProviders, type FakeProviders } from '../test/providers';
 import { N8nInstance, type StartOptions } from '../test/harness/n8n';
 import { packPackage } from '../test/harness/package';
+import { delay } from '../test/harness/processes';
 import { repoRoot } from '../test/harness/versions';
 
 export interface Row {
@@ -84,3 +85,32 @@ export function log(message: string): void {
 	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/** The four settings the webhook benchmark reports: expression engine × saving successful executions. */
+export const WEBHOOK_SETTINGS: Array<{ label: string; env: Record<string, string> }> = [
+	{ label: 'default expression engine, executions saved', env: {} },
+	{ label: 'default expression engine, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none', env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' } },
+	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, executions saved', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	{
+		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' },
+	},
+];
+
+/** utime + stime of a process, all its threads, in ms (Linux clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Waits until the process is idle (under 10 % of a core for half a second), at most 15 s. */
+export async function settle(pid: number): Promise<void> {
+	let quiet = 0;
+	for (let i = 0; i < 60 && quiet < 2; i++) {
+		const before = processCpuMs(pid);
+		await delay(250);
+		quiet = processCpuMs(pid) - before <= 25 ? quiet + 1 : 0;
+	}
+	// count-calls.cjs writes every 200 ms.
+	await delay(250);
+}

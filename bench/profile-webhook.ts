@@ -25,8 +25,7 @@ import { join } from 'node:path';
 
 import { N8nInstance } from '../test/harness/n8n';
 import { n8nDir } from '../test/harness/versions';
-import { delay } from '../test/harness/processes';
-import { ensurePacked, log, nowUs } from './lib';
+import { ensurePacked, log, nowUs, processCpuMs, settle, WEBHOOK_SETTINGS } from './lib';
 import { TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 import { loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
@@ -41,17 +40,6 @@ interface CpuProfile {
 	samples: number[];
 	timeDeltas: number[];
 }
-
-/** The four settings the webhook benchmark reports: expression engine × saving successful executions. */
-export const WEBHOOK_SETTINGS: Array<{ label: string; env: Record<string, string> }> = [
-	{ label: 'default expression engine, executions saved', env: {} },
-	{ label: 'default expression engine, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none', env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' } },
-	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, executions saved', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
-	{
-		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, EXECUTIONS_DATA_SAVE_ON_SUCCESS=none',
-		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' },
-	},
-];
 
 const frameKey = (f: ProfileNode['callFrame']) =>
 	`${f.functionName || '(anonymous)'} ${f.url.replace(/.*node_modules\//, '').replace(/.*n8n-nodes-pdf-webhooks\//, 'ours:')}:${f.lineNumber + 1}`;
@@ -122,25 +110,6 @@ export function summarise(profile: CpuProfile, window: [number, number], units: 
 		`by package:\n${fmtTop(sampleTimes(profile, [window], (f) => packageOf(f.url)).self, 15)}`,
 		`by function:\n${fmtTop(sampleTimes(profile, [window], frameKey).self, functions)}`,
 	].join('\n');
-}
-
-/** utime + stime of a process, all its threads, in ms (Linux clock ticks of 10 ms). */
-export function processCpuMs(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Waits until the process is idle (under 10 % of a core for half a second), at most 15 s. */
-export async function settle(pid: number): Promise<void> {
-	let quiet = 0;
-	for (let i = 0; i < 60 && quiet < 2; i++) {
-		const before = processCpuMs(pid);
-		await delay(250);
-		quiet = processCpuMs(pid) - before <= 25 ? quiet + 1 : 0;
-	}
-	// count-calls.cjs writes every 200 ms.
-	await delay(250);
 }
 
 interface Side {

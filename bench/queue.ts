@@ -12,8 +12,7 @@
  * side comes next.
  */
 import { QueueCluster } from '../test/harness/queue';
-import { ensurePacked, fmt, log, type Row } from './lib';
-import { settle } from './profile-webhook';
+import { ensurePacked, fmt, log, settle, type Row } from './lib';
 import { request, setUpTrigger, setUpWebhookNode, TARGET_NAMES, TARGETS, uniqueRequests, type TargetName } from './targets';
 import { alternateSides, loadEach, setUpWebhookNodeWithHeaderAuth, type LoadResult } from './webhook';
 

@@ -21,11 +21,10 @@ import autocannon from 'autocannon';
 
 import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
-import { ensurePacked, fmt, log, type Row } from './lib';
-import { processCpuMs, settle, WEBHOOK_SETTINGS } from './profile-webhook';
+import { ensurePacked, fmt, log, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
 import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 
-/** The four settings every webhook row is measured in (defined beside the profiler, which runs them too). */
+/** The four settings every webhook row is measured in (in lib.ts: the profiler runs them too). */
 export { WEBHOOK_SETTINGS };
 
 export interface LoadResult {
