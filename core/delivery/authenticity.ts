@@ -191,6 +191,17 @@ export function hasLossyNumber(text: string): boolean {
 	return false;
 }
 
+/**
+ * The trigger's credential fields as verification reads them (remembered for a few seconds, see
+ * credentialSource), for what else a delivery needs of them, such as Include Request Headers'
+ * redaction: no second credential read per delivery. Undefined without a usable credential.
+ */
+export async function verifiedCredentialFields(this: IWebhookFunctions, service: ServiceDescriptor): Promise<CredentialFields | undefined> {
+	const credential = service.delivery.credential;
+	if (!credential) return undefined;
+	return (await credentialSource(this, service, credential.type).current(Date.now())).fields;
+}
+
 /** The credential fields the service's checks read; only these are kept in memory. */
 function fieldsUsedBy(service: ServiceDescriptor): string[] {
 	const { credential, checks } = service.delivery;

@@ -7,9 +7,10 @@
  * keeps its name with the value `[redacted]`, and a shown value that contains one of the
  * credential's secrets is redacted too.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { IncomingAuthFields, ServiceDescriptor } from '../service';
+import { verifiedCredentialFields } from './authenticity';
 
 export const REDACTED = '[redacted]';
 
@@ -52,7 +53,7 @@ export function redactedHeaders(headers: Record<string, string | string[] | unde
 }
 
 /** What to show for one service: the generic headers, its documented ones, and every secret the credential holds. */
-export function headerRedactionFor(service: ServiceDescriptor, credentialData: ICredentialDataDecryptedObject): HeaderRedaction {
+export function headerRedactionFor(service: ServiceDescriptor, credentialData: Readonly<Record<string, unknown>>): HeaderRedaction {
 	const incomingAuth = service.delivery.checks.find((check): check is { kind: 'incomingAuth'; fields: IncomingAuthFields } => check.kind === 'incomingAuth');
 	const credential = service.delivery.credential;
 	const secretFields = [
@@ -75,14 +76,9 @@ export async function addRequestHeaders(
 	items: INodeExecutionData[],
 	headers: Record<string, string | string[] | undefined>,
 ): Promise<void> {
-	let credentialData: ICredentialDataDecryptedObject = {};
-	if (service.delivery.credential) {
-		try {
-			credentialData = await this.getCredentials<ICredentialDataDecryptedObject>(service.delivery.credential.type);
-		} catch {
-			// The delivery was verified without one (an optional check): name-based redaction still applies.
-		}
-	}
+	// The secrets verification read (remembered), not a read of its own. None (an optional check
+	// passed without a credential): the allowlist still redacts every other header.
+	const credentialData = (await verifiedCredentialFields.call(this, service)) ?? {};
 	const field = redactedHeaders(headers, headerRedactionFor(service, credentialData));
 	for (const item of items) item.json.headers = { ...field };
 }

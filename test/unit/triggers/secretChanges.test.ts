@@ -59,7 +59,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 /** One trigger node of one saved workflow, its credential (changeable) and a read counter. */
-function setUp(c: Case) {
+function setUp(c: Case, options: Record<string, unknown> = {}) {
 	const credentials = c.credentials();
 	const reads = { count: 0 };
 	const workflowId = newWorkflowId('rotation');
@@ -69,7 +69,7 @@ function setUp(c: Case) {
 			credentials,
 			credentialIds: { [c.type]: 'cred-1' },
 			credentialReads: reads,
-			parameters: { options: { maxTimestampAgeSeconds: 0, deduplicate: false } },
+			parameters: { options: { maxTimestampAgeSeconds: 0, deduplicate: false, ...options } },
 			request: c.request(c.body, secret),
 		});
 	const change = (data: ICredentialDataDecryptedObject) => {
@@ -88,6 +88,17 @@ describe.each(CASES)('$name Trigger: a changed secret', (c) => {
 	test('deliveries within the memory time share one credential read', async () => {
 		const { deliver, reads } = setUp(c);
 		for (let i = 0; i < 5; i++, now += 100) started(await deliver(CURRENT_SECRET));
+		expect(reads.count).toBe(1);
+	});
+
+	test('Include Request Headers redacts with the same remembered read: no second credential read per delivery', async () => {
+		const { deliver, reads } = setUp(c, { includeHeaders: true });
+		for (let i = 0; i < 3; i++, now += 100) {
+			const run = await deliver(CURRENT_SECRET);
+			started(run);
+			expect(run.result.workflowData?.[0][0].json.headers).toBeDefined();
+			expectNoLeak(run, [CURRENT_SECRET]);
+		}
 		expect(reads.count).toBe(1);
 	});
 
