@@ -14,6 +14,7 @@ import { incomingAuthFromCredential } from './incomingAuthCredential';
 import { jsonNestingExceeds } from './parse';
 import { MAX_JSON_DEPTH } from './requestChecks';
 import { triggerScope } from './scope';
+import { credentialOrUndefined } from './webhookCredentialCheck';
 import { matchesSharedSecret, verifySignature } from './verify';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -229,7 +230,7 @@ interface CredentialSource {
 function credentialSource(ctx: IWebhookFunctions, service: ServiceDescriptor, type: string): CredentialSource {
 	const names = fieldsUsedBy(service);
 	const read: CredentialReader = async () => {
-		const data = await loadCredential.call(ctx, type);
+		const data = await credentialOrUndefined(ctx, type);
 		if (!data) return undefined;
 		const fields: Record<string, unknown> = {};
 		for (const name of names) if (name in data) fields[name] = data[name];
@@ -248,13 +249,4 @@ function credentialSource(ctx: IWebhookFunctions, service: ServiceDescriptor, ty
 		current: async (nowMs) => await credentialMemory.current(key, read, nowMs),
 		refresh: async (used, arrivedMs) => await credentialMemory.refresh(key, used, read, arrivedMs, Date.now()),
 	};
-}
-
-async function loadCredential(this: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {
-	try {
-		return await this.getCredentials<ICredentialDataDecryptedObject>(type);
-	} catch {
-		// No credential selected (or it cannot be decrypted): the caller fails closed.
-		return undefined;
-	}
 }

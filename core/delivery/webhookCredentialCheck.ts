@@ -11,6 +11,7 @@ import {
 	type ICredentialsDecrypted,
 	type IHookFunctions,
 	type INodeCredentialTestResult,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import type { DeliveryDescriptor, IncomingAuthFields, ServiceDescriptor } from '../service';
@@ -81,7 +82,11 @@ export function checkWebhookCredential(credential: ICredentialsDecrypted, delive
 	return { status: 'OK', message: `The ${label} is set` };
 }
 
-async function credentialOrUndefined(ctx: IHookFunctions, type: string): Promise<ICredentialDataDecryptedObject | undefined> {
+/** A node's credential of `type` (in a hook or a webhook), or undefined when the caller must fail closed. */
+export async function credentialOrUndefined(
+	ctx: Pick<IHookFunctions | IWebhookFunctions, 'getCredentials'>,
+	type: string,
+): Promise<ICredentialDataDecryptedObject | undefined> {
 	try {
 		return await ctx.getCredentials<ICredentialDataDecryptedObject>(type);
 	} catch {
