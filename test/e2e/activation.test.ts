@@ -26,7 +26,7 @@ describe.each(versionsUnderTest())('trigger activation on n8n %s', (version) => 
 	beforeAll(async () => {
 		const { n8n } = stack;
 		const create = async (key: string, type: string, data: Record<string, unknown>) => {
-			credentials[key] = { [type]: { id: await n8n.createCredential({ name: `${key} (activation)`, type, data }), name: `${key} (activation)` } };
+			credentials[key] = await n8n.createNodeCredential({ name: `${key} (activation)`, type, data });
 		};
 		await create('gorillaNoSecret', 'pdfGorillaApi', { apiKey: 'pg_key_activation' });
 		await create('gorilla', 'pdfGorillaApi', { apiKey: 'pg_key_activation', webhookSecret: 'activation-e2e-secret-0123456789abcdef0123456789' });

@@ -27,9 +27,7 @@ describe.each(versionsUnderTest())('Docflo actions on n8n %s', (version) => {
 
 	beforeAll(async () => {
 		const { n8n, fake } = stack;
-		const create = async (name: string, type: string, data: Record<string, unknown>): Promise<Credentials> => ({
-			[type]: { id: await n8n.createCredential({ name, type, data }), name },
-		});
+		const create = async (name: string, type: string, data: Record<string, unknown>): Promise<Credentials> => await n8n.createNodeCredential({ name, type, data });
 		api = await create('Docflo (fake)', 'docfloApi', { ...fake.credentials.docflo, baseUrl: fake.baseUrl('docflo') });
 		wrongApi = await create('Docflo (wrong key)', 'docfloApi', { tenantId: fake.credentials.docflo.tenantId, apiKey: WRONG_KEY, baseUrl: fake.baseUrl('docflo') });
 		webhookCredential = await create('Docflo webhook (fake)', 'docfloWebhookApi', { signingSecret: SIGNING_SECRET, incomingAuthentication: 'none' });

@@ -44,7 +44,7 @@ describe.each(versionsUnderTest())('Execute workflow on the examples\' pinned sa
 		smtp = await SmtpSink.start();
 		const api = (service: 'reportflow' | 'docgenlab' | 'pdfsign') => `${fake.origin}${new URL(fake.baseUrl(service)).pathname}`;
 		const credential = async (type: string, data: Record<string, unknown>) => {
-			created[type] = { id: await n8n.createCredential({ name: `${type} (samples)`, type, data }), name: `${type} (samples)` };
+			Object.assign(created, await n8n.createNodeCredential({ name: `${type} (samples)`, type, data }));
 		};
 		await credential('smtp', smtp.credentialData());
 		await credential('pdfGorillaApi', { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: 'example-samples-secret-0123456789abcdef01234567', baseUrl: `${fake.origin}/pdfgorilla/api/v1` });

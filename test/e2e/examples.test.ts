@@ -29,7 +29,7 @@ describe.each(versionsUnderTest())('example workflows on n8n %s', (version) => {
 		const api = (service: string) => `${fake.origin}${new URL(fake.baseUrl(service as ServiceName)).pathname}`;
 		const created: Record<string, { id: string; name: string }> = {};
 		const credential = async (type: string, data: Record<string, unknown>) => {
-			created[type] = { id: await n8n.createCredential({ name: `${type} (examples)`, type, data }), name: `${type} (examples)` };
+			Object.assign(created, await n8n.createNodeCredential({ name: `${type} (examples)`, type, data }));
 		};
 		await credential('smtp', smtp.credentialData());
 		await credential('pdfGorillaApi', { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: SECRETS.pdfGorilla, baseUrl: api('pdfgorilla') });

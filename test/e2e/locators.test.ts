@@ -20,9 +20,7 @@ describe.each(versionsUnderTest())('Template pickers on n8n %s', (version) => {
 
 	beforeAll(async () => {
 		const { n8n, fake } = stack;
-		const create = async (type: string, name: string, data: Record<string, unknown>): Promise<Credentials> => ({
-			[type]: { id: await n8n.createCredential({ name, type, data }), name },
-		});
+		const create = async (type: string, name: string, data: Record<string, unknown>): Promise<Credentials> => await n8n.createNodeCredential({ name, type, data });
 		const reportFlowBase = `${fake.origin}${new URL(fake.baseUrl('reportflow')).pathname}`;
 		credentials.reportFlow = await create('reportFlowApi', 'ReportFlow (fake)', { environment: 'custom', baseUrl: reportFlowBase, apiKey: fake.credentials.reportflow.appKey });
 		credentials.reportFlowWrong = await create('reportFlowApi', 'ReportFlow (wrong key)', { environment: 'custom', baseUrl: reportFlowBase, apiKey: 'ak_wrong_e2e_0123456789abcdef' });

@@ -22,11 +22,7 @@ describe.each(versionsUnderTest())('action node versions on n8n %s', (version) =
 
 	beforeAll(async () => {
 		const { n8n, fake } = stack;
-		/** A credential as a node selects it: `{ [type]: { id, name } }`. */
-		const credential = async (type: string, data: Record<string, unknown>) => {
-			const name = `${type} (versions)`;
-			return { [type]: { id: await n8n.createCredential({ name, type, data }), name } };
-		};
+		const credential = async (type: string, data: Record<string, unknown>) => await n8n.createNodeCredential({ name: `${type} (versions)`, type, data });
 		webhookCredential = await credential('pdfSignWebhookApi', { webhookSecret: SECRET });
 		gorillaCredential = await credential('pdfGorillaApi', { apiKey: fake.credentials.pdfgorilla.apiKey, webhookSecret: GORILLA_SECRET, baseUrl: `${fake.origin}/pdfgorilla/api/v1` });
 	});

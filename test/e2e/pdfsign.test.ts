@@ -23,9 +23,7 @@ describe.each(versionsUnderTest())('PDF-Sign actions on n8n %s', (version) => {
 
 	beforeAll(async () => {
 		const { n8n, fake } = stack;
-		const create = async (name: string, type: string, data: Record<string, unknown>) => ({
-			[type]: { id: await n8n.createCredential({ name, type, data }), name },
-		});
+		const create = async (name: string, type: string, data: Record<string, unknown>) => await n8n.createNodeCredential({ name, type, data });
 		apiCredential = await create('PDF-Sign (fake)', 'pdfSignApi', { apiKey: fake.credentials.pdfsign.apiKey, baseUrl: fake.baseUrl('pdfsign') });
 		wrongCredential = await create('PDF-Sign (wrong key)', 'pdfSignApi', { apiKey: WRONG_KEY, baseUrl: fake.baseUrl('pdfsign') });
 		webhookCredential = await create('PDF-Sign webhook (fake)', 'pdfSignWebhookApi', { webhookSecret: SECRET });

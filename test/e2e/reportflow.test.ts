@@ -71,9 +71,7 @@ describe.each(versionsUnderTest())('ReportFlow actions on n8n %s', (version) => 
 		// The API on 127.0.0.1, while the URLs the fake hands out say localhost.
 		apiHost = new URL(fake.origin).host;
 		const base = (url: string) => `${fake.origin}${new URL(url).pathname}`;
-		const create = async (name: string, data: Record<string, unknown>): Promise<Credentials> => ({
-			reportFlowApi: { id: await n8n.createCredential({ name, type: 'reportFlowApi', data }), name },
-		});
+		const create = async (name: string, data: Record<string, unknown>): Promise<Credentials> => await n8n.createNodeCredential({ name, type: 'reportFlowApi', data });
 		current = await create('ReportFlow (current)', { environment: 'custom', baseUrl: base(fake.baseUrl('reportflow')), apiKey: fake.credentials.reportflow.appKey });
 		workspace = await create('ReportFlow (workspace)', {
 			environment: 'custom',

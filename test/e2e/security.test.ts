@@ -25,7 +25,7 @@ describe.each(versionsUnderTest())('security hardening on n8n %s', (version) => 
 		t[key] = { workflowId, url: n8n.webhookUrl(hook) };
 	}
 	async function credential(name: string, type: string, data: Record<string, unknown>) {
-		return { [type]: { id: await n8n.createCredential({ name, type, data }), name } };
+		return await n8n.createNodeCredential({ name, type, data });
 	}
 	const post = async (key: string, body: Buffer | string, headers: Record<string, string> = {}) =>
 		await n8n.postWebhook(t[key].url, body, { 'content-type': 'application/json', ...headers });

@@ -40,9 +40,8 @@ describe.each(versionsUnderTest())('triggers on n8n %s', (version) => {
 		t[key] = { workflowId, url: n8n.webhookUrl(hook) };
 	}
 
-	async function credential(name: string, type: string, data: Record<string, unknown>): Promise<Record<string, { id: string; name: string }>> {
-		const id = await n8n.createCredential({ name, type, data });
-		return { [type]: { id, name } };
+	async function credential(name: string, type: string, data: Record<string, unknown>) {
+		return await n8n.createNodeCredential({ name, type, data });
 	}
 
 	function deliver(service: ServiceName, key: string, payload: unknown, options: SendWebhookOptions = {}) {

@@ -20,6 +20,9 @@ import { httpRequest, type HttpResponse } from './http';
 import { installPackageInto } from './package';
 import { isV1, n8nBinary, nodeBinDir, repoRoot, type N8nVersion } from './versions';
 
+/** A node's `credentials`: its credentials by type, each as `{ id, name }`. */
+export type NodeCredentials = Record<string, { id: string; name: string }>;
+
 export interface CredentialSpec {
 	/** Stable id so workflows can reference it. */
 	id: string;
@@ -267,6 +270,11 @@ export class N8nInstance {
 		});
 		if (res.status !== 200) throw new Error(`creating credential ${spec.name} failed: ${res.status} ${res.text}`);
 		return (res.json() as { data: { id: string } }).data.id;
+	}
+
+	/** Creates a credential and returns it as a node selects it: `{ [type]: { id, name } }`. */
+	async createNodeCredential(spec: Omit<CredentialSpec, 'id'>): Promise<NodeCredentials> {
+		return { [spec.type]: { id: await this.createCredential(spec), name: spec.name } };
 	}
 
 	/**
