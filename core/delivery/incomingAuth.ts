@@ -88,7 +88,9 @@ function checkBearer(token: string, headers: Headers): AuthVerdict {
 	if (authorization === undefined || authorization.trim() === '') return reject('Missing Authorization header');
 	const receivedToken = credentialsForScheme(authorization, 'bearer');
 	if (receivedToken === undefined) return reject('Authorization header does not use the Bearer scheme');
-	return safeEqual(receivedToken, expectedToken) ? OK : reject('Invalid bearer token');
+	// Trimmed by the same rule as the configured token, as the header check does: a token that
+	// ends in a Unicode space (U+2000) must still match itself.
+	return safeEqual(receivedToken.trim(), expectedToken) ? OK : reject('Invalid bearer token');
 }
 
 function checkHeader(headerName: string, value: string, headers: Headers): AuthVerdict {

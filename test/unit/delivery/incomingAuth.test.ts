@@ -134,6 +134,14 @@ describe('checkIncomingAuth: bearer', () => {
 		expect(checkIncomingAuth(padded, { authorization: 'Bearer tok_9f8e7d6c5b4a3210' })).toEqual({ ok: true });
 	});
 
+	it('trims the received token by the same rule, so a token ending in a Unicode space matches itself', () => {
+		// Found by the property test (FC seed 2103884762): the token "\u0000\u2000" was refused when sent as itself.
+		const unicodeSpace: IncomingAuth = { type: 'bearer', token: 'tok\u2000' };
+		expect(checkIncomingAuth(unicodeSpace, { authorization: 'Bearer tok\u2000' })).toEqual({ ok: true });
+		expect(checkIncomingAuth(unicodeSpace, { authorization: 'Bearer tok' })).toEqual({ ok: true });
+		expectRejected(checkIncomingAuth(unicodeSpace, { authorization: 'Bearer tok\u2000x' }), /invalid bearer token/i);
+	});
+
 	it('rejects a wrong token', () => {
 		expectRejected(checkIncomingAuth(auth, { authorization: 'Bearer tok_9f8e7d6c5b4a3211' }), /invalid bearer token/i);
 	});
