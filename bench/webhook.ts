@@ -38,33 +38,23 @@ export interface LoadResult {
 	requests: number;
 	/** Requests sent in the measured time (n8n works on the last ones after it). */
 	sent: number;
+	/** How long the load ran, in seconds (summed over windows). */
+	seconds: number;
+	/** Every answer's latency in ms, so a side's percentiles are taken over all its windows together. */
+	latencies: number[];
+	/** A side's windows taken together: the throughput of each round (its two windows), in order. */
+	roundRps?: number[];
 }
 
 export const CONNECTIONS = 10;
 
 export async function load(url: string, body: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
-	const result = await autocannon({
-		url,
-		method: 'POST',
-		body,
-		headers: { 'content-type': 'application/json', ...headers },
-		connections: CONNECTIONS,
-		duration: seconds,
-	});
-	return {
-		rps: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
-		failed: result.non2xx + result.errors + result.timeouts,
-		total2xx: result['2xx'],
-		requests: result.requests.total,
-		sent: result.requests.sent,
-	};
+	return await measure({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS, duration: seconds });
 }
 
 /** Like load(), but every request is built by `next()`: its own body and headers (e.g. a new signed event). */
 export async function loadEach(url: string, next: () => BenchRequest, seconds: number): Promise<LoadResult> {
-	const result = await autocannon({
+	return await measure({
 		url,
 		method: 'POST',
 		connections: CONNECTIONS,
@@ -78,19 +68,33 @@ export async function loadEach(url: string, next: () => BenchRequest, seconds: n
 			},
 		],
 	});
+}
+
+/** One autocannon run, keeping every answer's latency as well as autocannon's summary. */
+async function measure(options: autocannon.Options): Promise<LoadResult> {
+	const latencies: number[] = [];
+	const result = await new Promise<autocannon.Result>((resolve, reject) => {
+		const instance = autocannon(options, (error: Error | null, r: autocannon.Result) => (error ? reject(error) : resolve(r)));
+		instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+	});
 	return {
-		rps: result.requests.average,
-		p50: result.latency.p50,
-		p99: result.latency.p99,
+		rps: result.requests.total / result.duration,
+		p50: percentile(latencies, 0.5),
+		p99: percentile(latencies, 0.99),
 		failed: result.non2xx + result.errors + result.timeouts,
 		total2xx: result['2xx'],
 		requests: result.requests.total,
 		sent: result.requests.sent,
+		seconds: result.duration,
+		latencies,
 	};
 }
 
-function mean(values: number[]): number {
-	return values.reduce((a, b) => a + b, 0) / values.length;
+/** The nearest-rank percentile (0 for no values). */
+export function percentile(values: number[], fraction: number): number {
+	if (values.length === 0) return 0;
+	const sorted = Float64Array.from(values).sort();
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
 export interface Pair {
@@ -99,8 +103,8 @@ export interface Pair {
 }
 
 /**
- * Every side warmed up, then run in order and in reverse order (A-B-C-C-B-A); returns the means
- * of both runs of each side.
+ * Every side warmed up, then run in order and in reverse order (A-B-C-C-B-A), `rounds` times;
+ * returns each side's windows taken together.
  */
 export async function alternateSides<K extends string>(
 	sides: Record<K, { run: () => Promise<LoadResult>; warm: () => Promise<unknown> }>,
@@ -122,15 +126,25 @@ export async function alternateSides<K extends string>(
 	for (const name of names) {
 		const windows = runs[name];
 		const sum = (pick: (r: LoadResult) => number) => windows.reduce((a, r) => a + pick(r), 0);
+		// All of a side's windows taken together: answers over total time, and percentiles over
+		// every answer. A p99 is a window's few slowest answers, so one window's garbage
+		// collection moved a per-window p99 by half; pooled, it weighs what it is.
+		const latencies = windows.flatMap((r) => r.latencies);
+		const roundRps: number[] = [];
+		for (let round = 0; round + 1 < windows.length; round += 2) {
+			roundRps.push((windows[round].requests + windows[round + 1].requests) / (windows[round].seconds + windows[round + 1].seconds));
+		}
 		out[name] = {
-			rps: mean(windows.map((r) => r.rps)),
-			// The median window: one garbage collection or stray process in one window moves a mean of p99s.
-			p50: median(windows.map((r) => r.p50)),
-			p99: median(windows.map((r) => r.p99)),
+			rps: sum((r) => r.requests) / sum((r) => r.seconds),
+			p50: percentile(latencies, 0.5),
+			p99: percentile(latencies, 0.99),
 			failed: sum((r) => r.failed),
 			total2xx: sum((r) => r.total2xx),
 			requests: sum((r) => r.requests),
 			sent: sum((r) => r.sent),
+			seconds: sum((r) => r.seconds),
+			latencies,
+			roundRps,
 		};
 	}
 	return out;
@@ -142,15 +156,14 @@ function benchRounds(): number {
 	return Number.isInteger(rounds) && rounds > 0 ? rounds : 1;
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 export function pairRows(name: string, pair: Pair, baselineLabel: string, goals = true): Row[] {
 	const { ours, baseline } = pair;
 	const failed = ours.failed > 0 ? `${ours.failed} requests failed` : undefined;
+	// The spread between rounds shows how much of a ratio is this machine's noise.
+	const perRound =
+		ours.roundRps && baseline.roundRps && ours.roundRps.length > 1
+			? `ratio by round ${ours.roundRps.map((rps, i) => (rps / baseline.roundRps![i]).toFixed(2)).join(', ')}`
+			: undefined;
 	return [
 		{
 			benchmark: `${name}: throughput`,
@@ -159,7 +172,7 @@ export function pairRows(name: string, pair: Pair, baselineLabel: string, goals 
 			ratio: ours.rps / baseline.rps,
 			goal: goals ? '≥ 0.97' : '—',
 			met: goals ? ours.rps / baseline.rps >= 0.97 && ours.failed === 0 : undefined,
-			note: failed,
+			note: [failed, perRound].filter(Boolean).join('; ') || undefined,
 		},
 		{
 			benchmark: `${name}: p99 latency`,
