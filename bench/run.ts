@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one after another (they share two cores), a ratio table
  * on stdout and bench/RESULTS.md. Knobs:
  *   BENCH_SECONDS=8          load time per side and trigger (split A-B-B-A), verification slices
+ *   BENCH_ROUNDS=1           how many A-B-B-A rounds per webhook and queue row (each side's windows are pooled)
  *   BENCH_ONLY=verify,reject,dedupe,webhook,queue,download,download-concurrent,e2e,e2e-dedupe,generate-wait   a subset
  *   BENCH_DEDUPE_ROUNDS=9    alternating rounds of the deduplication microbenchmarks
  *   BENCH_E2E_DEDUPE_EVENTS=150  events per side and round of the end-to-end deduplication row
