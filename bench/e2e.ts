@@ -13,7 +13,7 @@ import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensurePacked, fmt, log, type Row } from './lib';
+import { ensurePacked, fmt, log, percentile, type Row } from './lib';
 
 const SECRET = 'bench-e2e-pdfgorilla-secret-0123456789abcdef';
 const EXAMPLE = 'pdfgorilla-email-pdf.json';
@@ -26,11 +26,6 @@ interface Delivery {
 }
 
 type RunEntry = { startTime?: number; executionTime?: number };
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 export async function benchEndToEnd(version: string, options: { deliveries: number; pdfBytes?: number; env?: Record<string, string>; label: string }): Promise<{ rows: Row[]; breakdown: string }> {
 	ensurePacked();

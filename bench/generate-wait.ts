@@ -13,15 +13,10 @@ import { delay, N8nInstance, type ExecutionSummary, webhookUrlVariable } from '.
 import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE, triggerNode } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensurePacked, fmt, log, type Row } from './lib';
+import { ensurePacked, fmt, log, percentile, type Row } from './lib';
 
 const PUBLIC_ORIGIN = 'https://n8n.example.com';
 const SECRET = 'bench-generate-wait-secret-0123456789abcdef';
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 async function newExecution(n8n: N8nInstance, workflowId: string, seen: Set<string>, done: (e: ExecutionSummary) => boolean): Promise<ExecutionSummary> {
 	const deadline = Date.now() + 60_000;

@@ -72,6 +72,13 @@ export async function startStack(
 }
 
 
+/** The nearest-rank percentile, `p` in percent (0 for no values). */
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return 0;
+	const sorted = Float64Array.from(values).sort();
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
 export const MB = 1024 * 1024;
 
 /** Monotonic microseconds: the clock V8's profiler stamps samples with (CLOCK_MONOTONIC on Linux). */

@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 
 import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
-import { ensurePacked, fmt, log, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
+import { ensurePacked, fmt, log, percentile, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
 import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 
 /** The four settings every webhook row is measured in (in lib.ts: the profiler runs them too). */
@@ -79,8 +79,8 @@ async function measure(options: autocannon.Options): Promise<LoadResult> {
 	});
 	return {
 		rps: result.requests.total / result.duration,
-		p50: percentile(latencies, 0.5),
-		p99: percentile(latencies, 0.99),
+		p50: percentile(latencies, 50),
+		p99: percentile(latencies, 99),
 		failed: result.non2xx + result.errors + result.timeouts,
 		total2xx: result['2xx'],
 		requests: result.requests.total,
@@ -88,13 +88,6 @@ async function measure(options: autocannon.Options): Promise<LoadResult> {
 		seconds: result.duration,
 		latencies,
 	};
-}
-
-/** The nearest-rank percentile (0 for no values). */
-export function percentile(values: number[], fraction: number): number {
-	if (values.length === 0) return 0;
-	const sorted = Float64Array.from(values).sort();
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
 export interface Pair {
@@ -136,8 +129,8 @@ export async function alternateSides<K extends string>(
 		}
 		out[name] = {
 			rps: sum((r) => r.requests) / sum((r) => r.seconds),
-			p50: percentile(latencies, 0.5),
-			p99: percentile(latencies, 0.99),
+			p50: percentile(latencies, 50),
+			p99: percentile(latencies, 99),
 			failed: sum((r) => r.failed),
 			total2xx: sum((r) => r.total2xx),
 			requests: sum((r) => r.requests),
