@@ -123,12 +123,11 @@ export async function alternateSides<K extends string>(
 		// every answer. A p99 is a window's few slowest answers, so one window's garbage
 		// collection moved a per-window p99 by half; pooled, it weighs what it is.
 		const latencies = windows.flatMap((r) => r.latencies);
+		// Each round measured every side twice (in order and reversed): its windows are pairs.
 		const roundRps: number[] = [];
-		for (let round = 0; round + 1 < windows.length; round += 2) {
-			roundRps.push((windows[round].requests + windows[round + 1].requests) / (windows[round].seconds + windows[round + 1].seconds));
-		}
+		for (let round = 0; round + 1 < windows.length; round += 2) roundRps.push(pooledRps(windows.slice(round, round + 2)));
 		out[name] = {
-			rps: sum((r) => r.requests) / sum((r) => r.seconds),
+			rps: pooledRps(windows),
 			p50: percentile(latencies, 50),
 			p99: percentile(latencies, 99),
 			failed: sum((r) => r.failed),
@@ -141,6 +140,11 @@ export async function alternateSides<K extends string>(
 		};
 	}
 	return out;
+}
+
+/** Answers over the total time of some windows. */
+function pooledRps(windows: LoadResult[]): number {
+	return windows.reduce((a, r) => a + r.requests, 0) / windows.reduce((a, r) => a + r.seconds, 0);
 }
 
 /** BENCH_ROUNDS: how many times each side is measured both ways (default 1); more rounds, less noise. */
