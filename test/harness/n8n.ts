@@ -210,15 +210,22 @@ export class N8nInstance {
 		throw new Error(`n8n ${this.version} not ready after ${timeoutMs} ms:\n${this.logTail()}`);
 	}
 
+	/**
+	 * n8n 1.x reports readiness a moment before it mounts its REST routes and public API (the
+	 * public API first, then /rest/settings): until then both answer 404.
+	 */
+	private async waitForRoutes(): Promise<void> {
+		for (let i = 0; i < 200; i++) {
+			const settings = await httpRequest(`${this.baseUrl}/rest/settings`);
+			if (settings.status === 200) return;
+			await delay(100);
+		}
+	}
+
 	/** Sets up the owner account (first start only), logs in and creates a public-API key. */
 	async ensureOwnerAndApiKey(createApiKey = true): Promise<void> {
 		const json = { 'content-type': 'application/json' };
-		// n8n 1.x reports readiness a moment before its REST routes are mounted.
-		for (let i = 0; i < 200; i++) {
-			const settings = await httpRequest(`${this.baseUrl}/rest/settings`);
-			if (settings.status === 200) break;
-			await delay(100);
-		}
+		await this.waitForRoutes();
 		const setup = await httpRequest(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: json,
@@ -429,11 +436,18 @@ export class N8nInstance {
 		killGroup(this.child, 'SIGKILL');
 	}
 
-	/** Starts the same process again (same user folder, database and port). */
-	async restart(graceMs?: number): Promise<void> {
+	/**
+	 * Starts the same process again (same user folder, database and port); resolves once its
+	 * API answers, with how long n8n took to stop and to start.
+	 */
+	async restart(graceMs?: number): Promise<{ stoppingMs: number; startingMs: number }> {
+		const stopping = Date.now();
 		await this.stop(graceMs);
+		const starting = Date.now();
 		this.child = spawnN8n(this.version, this.args, this.env, this.logPath);
 		if (this.args[0] !== 'worker') await this.waitForReady();
+		if (this.args[0] === 'start') await this.waitForRoutes();
+		return { stoppingMs: starting - stopping, startingMs: Date.now() - starting };
 	}
 }
 
