@@ -23,7 +23,7 @@ export const DELIVERY_MEMORY: LedgerLimits = Object.freeze({ ttlMs: 48 * 60 * 60
  */
 export type ConfirmOn = 'receipt' | 'success';
 
-/** `failed`: a workflow started for the event and did not succeed, so the next delivery is a retry. */
+/** `failed`: n8n answered the admitted delivery with an error (or not at all), so the next delivery is a retry. */
 type DeliveryState = 'accepted' | 'inFlight' | 'failed';
 
 /**
@@ -50,7 +50,10 @@ export function admitDelivery(scope: string, key: string, confirmOn: ConfirmOn, 
 	return state === 'failed' ? 'retry' : 'new';
 }
 
-/** With `success`: records how the workflow started for `key` ended, as answered to the sender. */
+/**
+ * Records n8n's answer to the delivery admitted for `key`: with `success` how its workflow
+ * ended, with `receipt` whether n8n started it. After a failure the next delivery is a retry.
+ */
 export function settleDelivery(scope: string, key: string, succeeded: boolean, nowMs: number): void {
 	deliveries.for(scope).set(key, succeeded ? 'accepted' : 'failed', nowMs);
 }

@@ -202,16 +202,19 @@ function admit(
 	const scope = triggerScope(this);
 	const key = `${service.id}:${event.dedupeKey}`;
 	const admission = admitDelivery(scope, key, confirmOn, Date.now(), senderGroup(this.getRequestObject().ip));
-	if (confirmOn === 'success' && (admission === 'new' || admission === 'retry')) {
+	if (admission === 'new' || admission === 'retry') {
 		settleWhenAnswered(this.getResponseObject(), (succeeded) => settleDelivery(scope, key, succeeded, Date.now()));
 	}
 	return admission;
 }
 
 /**
- * n8n answers a "When the workflow has finished" delivery once the execution is over: 2xx if
- * it succeeded, 500 if it failed. A connection that closes unanswered (a sender that gave
- * up, a crashed worker) counts as failed, so the service's retry runs.
+ * Records how n8n answered an admitted delivery. "When the workflow has finished": once the
+ * execution is over, 2xx if it succeeded, 500 if it failed. "Immediately": 200 once n8n has
+ * stored the execution, an error if it could not start it (n8n shutting down, a pre-execute
+ * hook refusing it), and then no execution exists. Either way an error answer, or a
+ * connection that closes unanswered (a sender that gave up, a crashed process), counts as
+ * failed, so the service's retry runs instead of being taken for a duplicate.
  */
 function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseObject']>, settle: (succeeded: boolean) => void): void {
 	let settled = false;

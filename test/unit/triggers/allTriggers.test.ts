@@ -316,6 +316,21 @@ describe.each(CASES)('$name', (c) => {
 			for (const item of retry.result.workflowData![0]) expect(item.json.deliveryRetry).toBe(true);
 		});
 
+		test.each([
+			['a 500 finish', (run: { answer: (s: number) => void }) => run.answer(500)],
+			['a close without finish', (run: { disconnect: () => void }) => run.disconnect()],
+		])('Respond Immediately: after %s (n8n could not start the workflow) the next delivery starts; after a 200 it is a duplicate', async (_name, end) => {
+			const workflowId = newWorkflowId();
+			const first = await runWebhook(c.trigger, init(c, { workflowId }));
+			expect(first.result.workflowData).toHaveLength(1);
+			end(first as never);
+			const retry = await runWebhook(c.trigger, init(c, { workflowId }));
+			expect(retry.result.workflowData).toHaveLength(1);
+			for (const item of retry.result.workflowData![0]) expect(item.json).not.toHaveProperty('deliveryRetry');
+			retry.answer(200);
+			expectAcknowledged(await runWebhook(c.trigger, init(c, { workflowId })), 'duplicate');
+		});
+
 		test('concurrent deliveries of one event: exactly one starts', async () => {
 			const workflowId = newWorkflowId();
 			const runs = await Promise.all(Array.from({ length: 20 }, async () => await runWebhook(c.trigger, init(c, { workflowId }))));
