@@ -28,7 +28,7 @@ import type { DeduplicationItemTypes, ICheckProcessedOptions, IDeduplicationOutp
 import { claimOnce, PERSISTED_EVENTS } from '../core/actions/processed';
 import { admitDelivery } from '../core/delivery/dedupe';
 import { hashKey } from '../core/ledger';
-import { fmt, log, type Row } from './lib';
+import { fmt, log, median, type Row } from './lib';
 
 export const REMEMBERED = [0, 10_000, 100_000];
 
@@ -145,12 +145,6 @@ function downloadContext(table: ProcessedData, workflowId: string): { ctx: IExec
 		logger: { warn: noop, info: noop, debug: noop, error: noop },
 	} as unknown as IExecuteFunctions;
 	return { ctx, next: () => void execution++ };
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Design {

@@ -71,12 +71,18 @@ export async function startStack(
 	return { n8n, fake, caPem: ca.caPem };
 }
 
-
 /** The nearest-rank percentile, `p` in percent (0 for no values). */
 export function percentile(values: number[], p: number): number {
 	if (values.length === 0) return 0;
 	const sorted = Float64Array.from(values).sort();
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** The middle value, or the mean of the two middle values (used over a few rounds, unlike `percentile`). */
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export const MB = 1024 * 1024;

@@ -13,7 +13,7 @@ import { compactJson } from '../core/delivery/authenticity';
 import { checkIncomingAuth, type IncomingAuth } from '../core/delivery/incomingAuth';
 import { verifySignature } from '../core/delivery/verify';
 import type { HmacScheme } from '../core/service';
-import { fmt, log, type Row } from './lib';
+import { fmt, log, median, type Row } from './lib';
 
 /** Calls `fn` for about `ms` milliseconds; returns milliseconds per call. */
 function msPerCall(fn: () => unknown, ms: number): number {
@@ -26,12 +26,6 @@ function msPerCall(fn: () => unknown, ms: number): number {
 		elapsed = performance.now() - started;
 	} while (elapsed < ms);
 	return elapsed / calls;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Medians of alternating slices: [ours, baseline] in ms per call. */

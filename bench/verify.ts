@@ -8,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { verifySignature } from '../core/delivery/verify';
 import type { HmacScheme } from '../core/service';
-import { fmt, log, type Row } from './lib';
+import { fmt, log, median, type Row } from './lib';
 
 const SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';
 
@@ -30,12 +30,6 @@ function opsPerSecond(fn: () => boolean, ms: number): number {
 		elapsed = performance.now() - started;
 	} while (elapsed < ms);
 	return (calls * 1000) / elapsed;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Case {
