@@ -55,6 +55,7 @@ async function settledExecutions(n8n: N8nInstance, workflowId: string, jobIds: s
 		await delay(500);
 	}
 }
+
 /** n8n's default N8N_GRACEFUL_SHUTDOWN_TIMEOUT: then it exits whatever is still running. */
 const N8N_GRACEFUL_SHUTDOWN_MS = 30_000;
 
