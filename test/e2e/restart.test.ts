@@ -23,7 +23,7 @@ import { scratchDir } from '../harness/scratch';
 import { unlessSkipped } from '../harness/skips';
 import { SmtpSink } from '../harness/smtp';
 import { isV1, repoRoot, versionsUnderTest } from '../harness/versions';
-import { createTestCa, type ServiceName } from '../providers';
+import { createTestCa, retryUnless2xx, type ServiceName } from '../providers';
 import { itemsOf, useStack } from './support';
 
 const EVENTS = 60;
@@ -110,7 +110,7 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 				jobIds.push(jobId);
 				const payload = fake.examplePayloads.docgenlab.generated({ job_id: jobId }, { sizeBytes: 40_000 });
 				// Like the fake DocGenLab's own sender: anything but a 2xx is a failed delivery.
-				sending.push(fake.webhooks.dispatch('docgenlab', hook, payload, {}, { delaysMs: RETRY_DELAYS_MS, retryIf: (s) => s === undefined || s < 200 || s >= 300 }));
+				sending.push(fake.webhooks.dispatch('docgenlab', hook, payload, {}, { delaysMs: RETRY_DELAYS_MS, retryIf: retryUnless2xx }));
 				await delay(500);
 			}
 		})();
@@ -212,7 +212,7 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 			const emailsBefore = smtp.messages.length;
 			writeFileSync(refuseNextStart, '');
 			const payload = fake.examplePayloads.docgenlab.generated({ job_id: jobId }, { sizeBytes: 40_000 });
-			await fake.webhooks.dispatch('docgenlab', hook, payload, {}, { delaysMs: [1000, 1000], retryIf: (s) => s === undefined || s < 200 || s >= 300 });
+			await fake.webhooks.dispatch('docgenlab', hook, payload, {}, { delaysMs: [1000, 1000], retryIf: retryUnless2xx });
 
 			expect(existsSync(refuseNextStart)).toBe(false);
 			const answers = fake.webhooks.list({ service: 'docgenlab', url: hook }).filter((a) => (a.payload as { job_id: string }).job_id === jobId);

@@ -163,6 +163,9 @@ export interface DeliveryFilter {
 	event?: string;
 }
 
+/** What the services that retry treat as a failed delivery: anything but a 2xx, or no answer. */
+export const retryUnless2xx = (status: number | undefined): boolean => status === undefined || status < 200 || status >= 300;
+
 export interface RetryPolicy {
 	/** Delays before retry 1, 2, ... (its length is the number of retries). */
 	delaysMs: number[];

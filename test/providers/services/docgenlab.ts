@@ -1,6 +1,7 @@
 import type { PdfSpec } from '../pdf';
 import type { RequestContext, Router } from '../router';
 import { type JsonValue, isPlainObject, nowMs, safeEqual, token, uuid } from '../util';
+import { retryUnless2xx } from '../webhooks';
 import { type ErrorResponse, type ServiceEnv, type ServiceModule, nowIso, sendError } from './common';
 
 /**
@@ -283,7 +284,7 @@ export class DocGenLabService implements ServiceModule {
 		doc.webhookSent = true;
 		const url = doc.webhook_url ?? this.settings.webhookUrl;
 		if (!url) return;
-		void this.env.webhooks.dispatch('docgenlab', url, this.webhookPayload(doc.id), {}, { delaysMs: this.settings.webhookRetryDelaysMs, retryIf: (s) => s === undefined || s < 200 || s >= 300 });
+		void this.env.webhooks.dispatch('docgenlab', url, this.webhookPayload(doc.id), {}, { delaysMs: this.settings.webhookRetryDelaysMs, retryIf: retryUnless2xx });
 	}
 
 	private getDocument(ctx: RequestContext) {

@@ -1,6 +1,7 @@
 import type { PdfSpec } from '../pdf';
 import type { RequestContext, Router } from '../router';
 import { type JsonValue, cuid, isPlainObject, nowMs, safeEqual, token } from '../util';
+import { retryUnless2xx } from '../webhooks';
 import { type ErrorResponse, type ServiceEnv, type ServiceModule, depthOf, longestArray, nowIso, sendError } from './common';
 
 /**
@@ -278,7 +279,7 @@ export class PdfGorillaService implements ServiceModule {
 		const url = job.webhookUrl;
 		const secret = job.webhookSecret;
 		this.env.timers.set(() => {
-			void this.env.webhooks.dispatch('pdfgorilla', url, this.webhookPayload(job.jobId), { secret }, { delaysMs: this.settings.webhookRetryDelaysMs, retryIf: (s) => s === undefined || s < 200 || s >= 300 });
+			void this.env.webhooks.dispatch('pdfgorilla', url, this.webhookPayload(job.jobId), { secret }, { delaysMs: this.settings.webhookRetryDelaysMs, retryIf: retryUnless2xx });
 		}, this.settings.webhookDelayMs);
 	}
 
