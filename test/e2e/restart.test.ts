@@ -221,7 +221,12 @@ describe.each(versionsUnderTest())('n8n %s restarted while deliveries arrive', (
 			expect(answers.map((a) => a.status)).toEqual([500, 200]);
 			expect(answers[1].responseBody).not.toContain('duplicate');
 			await smtp.waitFor(emailsBefore + 1, 60_000);
-			const executions = (await n8n.executions(workflowId, { includeData: true })).filter((e) => jobOf(e) === jobId);
+			// The email can arrive before n8n has saved the finished execution (and with it the trigger's items).
+			let executions: ExecutionSummary[] = [];
+			for (const deadline = Date.now() + 30_000; Date.now() < deadline; await delay(250)) {
+				executions = (await n8n.executions(workflowId, { includeData: true })).filter((e) => isFinished(e) && jobOf(e) === jobId);
+				if (executions.length) break;
+			}
 			expect(executions.map((e) => e.status)).toEqual(['success']);
 			expect(smtp.messages.slice(emailsBefore).map((m) => m.parsed.subject)).toEqual([`Document ${jobId} is ready`]);
 		},
