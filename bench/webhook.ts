@@ -96,8 +96,9 @@ export interface Pair {
 }
 
 /**
- * Every side warmed up, then run in order and in reverse order (A-B-C-C-B-A), `rounds` times;
- * returns each side's windows taken together.
+ * Every side warmed up, then run in order and in reverse order (A-B-C-C-B-A), `rounds` times,
+ * the order rotated by one side each round (B-C-A-A-C-B, then C-A-B-B-A-C); returns each side's
+ * windows taken together.
  */
 export async function alternateSides<K extends string>(
 	sides: Record<K, { run: () => Promise<LoadResult>; warm: () => Promise<unknown> }>,
@@ -107,9 +108,14 @@ export async function alternateSides<K extends string>(
 	const names = Object.keys(sides) as K[];
 	for (const name of names) await sides[name].warm();
 	const runs = {} as Record<K, LoadResult[]>;
-	// Each round measures every side in one order and again in the reverse order.
+	// Each round measures every side in one order and again in the reverse order. Without the
+	// rotation, with three sides, the middle side (the trigger) always ran right after the plain
+	// Webhook node's window, the busiest one, and the first side never did; rotated, over as many
+	// rounds as sides, every side runs in every position and after every other side equally often.
 	for (let round = 0; round < rounds; round++) {
-		for (const name of [...names, ...[...names].reverse()]) {
+		const shift = round % names.length;
+		const order = [...names.slice(shift), ...names.slice(0, shift)];
+		for (const name of [...order, ...[...order].reverse()]) {
 			// n8n finishes the last side's executions first, so they do not slow down the next side.
 			await between();
 			(runs[name] ??= []).push(await sides[name].run());
