@@ -8,6 +8,8 @@
  * - one signed with a removed secret is refused once CREDENTIAL_MEMORY.maxAgeMs have passed
  *   since the change was saved (the test waits that long, then checks; no upper time bound);
  * - Previous Secret accepts both secrets while rotating, and the old one stops once cleared;
+ * - under steady deliveries a delivery in a read's last second starts the next read in the
+ *   background, and what that read finds serves the deliveries after it;
  * - forged deliveries make n8n read the credential at most about once a second, not once each
  *   (counted in n8n's own SQL log);
  * - a deleted credential stops every delivery the same way;
@@ -30,6 +32,15 @@ const PAST_THE_BOUND_MS = CREDENTIAL_MEMORY.maxAgeMs + 1_000;
 /** n8n's reads of one credential in a stretch of its log (TypeORM's query log: one line per statement). */
 function credentialReads(log: string, credentialId: string): number {
 	return log.split('\n').filter((line) => line.includes('credentials_entity') && line.includes(credentialId) && /\bSELECT\b/i.test(line)).length;
+}
+
+/**
+ * The credential's row read for its data, as a node's getCredentials() does (n8n's
+ * CredentialsHelper looks it up by id and type); unlike credentialReads, not the permission
+ * checks n8n runs on the credential when an execution starts.
+ */
+function credentialRowReads(log: string, credentialId: string): number {
+	return log.split('\n').filter((line) => line.includes('credentials_entity') && line.includes('"CredentialsEntity"."type" = ?') && line.includes(credentialId) && /\bSELECT\b/i.test(line)).length;
 }
 
 interface Service {
@@ -145,6 +156,32 @@ describe.each(versionsUnderTest())('Changing a trigger secret on n8n %s', (versi
 			expect(await deliver(SECRET_C)).toBe(200);
 		});
 
+		test('under steady deliveries the next read runs in the background: a delivery in the last second of the memory time starts it and does not wait', async () => {
+			await change(SECRET_C);
+			await delay(PAST_THE_BOUND_MS);
+			// Nothing remembered: this delivery waits for a read, which started before its answer.
+			expect(await deliver(SECRET_C)).toBe(200);
+			await change(SECRET_B);
+			// The read is now at least refreshAfterMs old and still well within maxAgeMs.
+			await delay(CREDENTIAL_MEMORY.refreshAfterMs + 100);
+			const from = stack.n8n.log().length;
+			// Served from memory (secret C, saved over less than maxAgeMs ago, still verifies)...
+			expect(await deliver(SECRET_C)).toBe(200);
+			// ...and, with no delivery after it, the credential is read: the read that delivery started
+			// without waiting for it (before, nothing was read until a delivery found the memory expired).
+			let reads = 0;
+			for (let i = 0; i < 50 && reads === 0; i++) {
+				await delay(100);
+				reads = credentialRowReads(stack.n8n.log().slice(from), credentialId);
+			}
+			expect(reads).toBeGreaterThan(0);
+			// What it read serves the next deliveries: the new secret, not the old one.
+			expect(await deliver(SECRET_C)).toBe(401);
+			expect(await deliver(SECRET_B)).toBe(200);
+			// That refusal spent the trigger's re-read budget; the next test starts with it back.
+			await delay(CREDENTIAL_MEMORY.rereadIntervalMs);
+		});
+
 		test('forged deliveries read the credential about once a second, not once each', async () => {
 			await change(SECRET_C);
 			expect(await deliver(SECRET_C)).toBe(200);
@@ -157,9 +194,10 @@ describe.each(versionsUnderTest())('Changing a trigger secret on n8n %s', (versi
 			expect(statuses).toEqual(statuses.map(() => 401));
 			const reads = credentialReads(stack.n8n.log().slice(from), credentialId);
 			expect(reads).toBeLessThan(statuses.length);
-			// At most one read per re-read interval for the failures plus one per expiry of the memory
-			// (each rounded up, and one at the start): reads ≤ ⌈t/interval⌉ + ⌈t/maxAge⌉ + 1.
-			const readsPerMs = 1 / CREDENTIAL_MEMORY.rereadIntervalMs + 1 / CREDENTIAL_MEMORY.maxAgeMs;
+			// At most one read per re-read interval for the failures plus one per renewal of the memory,
+			// which starts once a read is refreshAfterMs old (each rounded up, and one at the start):
+			// reads ≤ ⌈t/interval⌉ + ⌈t/refreshAfter⌉ + 1.
+			const readsPerMs = 1 / CREDENTIAL_MEMORY.rereadIntervalMs + 1 / CREDENTIAL_MEMORY.refreshAfterMs;
 			// A lower bound on the time those reads needed; a slow machine only widens it.
 			expect(seconds * 1000).toBeGreaterThanOrEqual((reads - 3) / readsPerMs);
 			// The count is real: the reads before (the genuine deliveries) are in the same log.

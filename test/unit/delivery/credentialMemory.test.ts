@@ -5,7 +5,10 @@
  */
 import { CredentialMemory, type CredentialFields, type CredentialMemoryLimits } from '../../../core/delivery/credentialMemory';
 
-const LIMITS: CredentialMemoryLimits = { maxAgeMs: 5_000, rereadIntervalMs: 1_000, capacity: 3 };
+const LIMITS: CredentialMemoryLimits = { maxAgeMs: 5_000, refreshAfterMs: 4_000, rereadIntervalMs: 1_000, capacity: 3 };
+
+/** Lets a read that was released finish (its continuations run). */
+const settled = async () => await new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A credential whose content a test changes; counts reads; each read resolves when the test says. */
 function credential(initial: CredentialFields | undefined) {
@@ -43,11 +46,58 @@ describe('CredentialMemory: reads that serve deliveries', () => {
 		const cred = credential({ secret: 'a' });
 		const first = await memory.current('k', cred.read, 1_000);
 		expect(first.fields).toEqual({ secret: 'a' });
-		expect((await memory.current('k', cred.read, 5_999)).startedMs).toBe(1_000);
+		expect((await memory.current('k', cred.read, 4_999)).startedMs).toBe(1_000);
 		expect(cred.reads).toBe(1);
 		cred.set({ secret: 'b' });
 		expect((await memory.current('k', cred.read, 6_000)).fields).toEqual({ secret: 'b' });
 		expect(cred.reads).toBe(2);
+	});
+
+	test('a delivery after refreshAfterMs is served from the read and starts the next one without waiting for it', async () => {
+		const memory = new CredentialMemory(LIMITS);
+		const cred = credential({ secret: 'a' });
+		await memory.current('k', cred.read, 1_000);
+		cred.set({ secret: 'b' });
+		cred.gate();
+		// The next read is under way and held back; these deliveries do not wait for it.
+		expect(await memory.current('k', cred.read, 5_500)).toEqual({ fields: { secret: 'a' }, startedMs: 1_000 });
+		expect(await memory.current('k', cred.read, 5_600)).toEqual({ fields: { secret: 'a' }, startedMs: 1_000 });
+		expect(cred.reads).toBe(2);
+		cred.release();
+		await settled();
+		// Later deliveries find it done: steady traffic never waits for a read.
+		expect(await memory.current('k', cred.read, 6_100)).toEqual({ fields: { secret: 'b' }, startedMs: 5_500 });
+		expect(cred.reads).toBe(2);
+	});
+
+	test('the bound holds while the next read is under way: at maxAgeMs a delivery waits for it instead of using the old one', async () => {
+		const memory = new CredentialMemory(LIMITS);
+		const cred = credential({ secret: 'a' });
+		await memory.current('k', cred.read, 1_000);
+		cred.set(undefined);
+		cred.gate();
+		await memory.current('k', cred.read, 5_500);
+		let answered = false;
+		const late = memory.current('k', cred.read, 6_000).then((r) => {
+			answered = true;
+			return r;
+		});
+		await settled();
+		expect(answered).toBe(false);
+		cred.release();
+		expect((await late).fields).toBeUndefined();
+		expect(cred.reads).toBe(2);
+	});
+
+	test('a read in the background that finds the credential unusable drops what was remembered', async () => {
+		const memory = new CredentialMemory(LIMITS);
+		const cred = credential({ secret: 'a' });
+		await memory.current('k', cred.read, 1_000);
+		cred.set(undefined);
+		expect((await memory.current('k', cred.read, 5_500)).fields).toEqual({ secret: 'a' });
+		await settled();
+		expect(memory.size).toBe(0);
+		expect((await memory.current('k', cred.read, 5_600)).fields).toBeUndefined();
 	});
 
 	test('concurrent deliveries share one read', async () => {
@@ -170,7 +220,7 @@ describe('CredentialMemory: nothing stays beyond its time', () => {
 		expect(memory.size).toBe(2);
 		await memory.current('c', credential({ secret: 'c' }).read, 5_500);
 		expect(memory.size).toBe(2);
-		await memory.current('c', credential({ secret: 'c' }).read, 10_499);
+		await memory.current('c', credential({ secret: 'c' }).read, 9_499);
 		expect(memory.size).toBe(1);
 		await memory.current('d', credential({ secret: 'd' }).read, 20_000);
 		expect(memory.size).toBe(1);
@@ -190,6 +240,19 @@ describe('CredentialMemory: nothing stays beyond its time', () => {
 		await memory.current('wf1/node2/pdfGorillaApi:1', credential({ secret: 'b' }).read, 0);
 		memory.forget('wf1/node1/');
 		expect(memory.size).toBe(1);
+	});
+
+	test('forget() also drops a read under way: what it returns after the deactivation is not kept', async () => {
+		const memory = new CredentialMemory(LIMITS);
+		const cred = credential({ secret: 'a' });
+		await memory.current('wf1/node1/pdfGorillaApi:1', cred.read, 0);
+		cred.gate();
+		// A delivery in the read's last second starts the next read in the background.
+		await memory.current('wf1/node1/pdfGorillaApi:1', cred.read, 4_500);
+		memory.forget('wf1/node1/');
+		cred.release();
+		await settled();
+		expect(memory.size).toBe(0);
 	});
 
 	test('holds at most `capacity` keys, dropping the oldest read', async () => {
