@@ -4,7 +4,7 @@
  * bounded time; what counts is the 2xx answers per second, each an execution handed to the
  * queue. The comparison is the regular-mode one: each trigger at its defaults, every request a
  * new signed event, against n8n's Webhook node with Header Auth on the same cluster, and the
- * plain Webhook node as a reference, measured A-B-C-C-B-A; under n8n 2.x's default expression
+ * plain Webhook node as a reference, measured A-B-C-C-B-A (rotated each round, as in webhook.ts); under n8n 2.x's default expression
  * engine and with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (whether successful executions are
  * saved does not reach the webhook process: it only creates and enqueues them).
  * No worker runs: in production workers have machines of their own, and here one would drain
