@@ -10,9 +10,7 @@
 import { N8nInstance } from '../test/harness/n8n';
 import { ensurePacked, fmt, log, settle, WEBHOOK_SETTINGS } from './lib';
 import { request, setUpWebhookNode, uniqueRequests } from './targets';
-import { alternateSides, loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
-
-const AUTH_HEADER = 'x-webhook-secret';
+import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
 async function noise(setting: { label: string; env: Record<string, string> }, seconds: number, repeats: number): Promise<string[]> {
 	ensurePacked();

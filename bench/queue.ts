@@ -14,14 +14,12 @@
 import { QueueCluster } from '../test/harness/queue';
 import { ensurePacked, fmt, log, settle, type Row } from './lib';
 import { request, setUpTrigger, setUpWebhookNode, TARGET_NAMES, TARGETS, uniqueRequests, type TargetName } from './targets';
-import { alternateSides, loadEach, setUpWebhookNodeWithHeaderAuth, type LoadResult } from './webhook';
+import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth, type LoadResult } from './webhook';
 
 export const QUEUE_SETTINGS: Array<{ label: string; env: Record<string, string> }> = [
 	{ label: 'default expression engine', env: {} },
 	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
 ];
-
-const AUTH_HEADER = 'x-webhook-secret';
 
 export async function benchQueue(
 	version: string,

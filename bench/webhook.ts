@@ -209,7 +209,7 @@ export async function setUpWebhookNodeWithHeaderAuth(n8n: N8nInstance, headerNam
 }
 
 /** Header n8n's Webhook node with Header Auth checks in the baseline (PDF-Sign sends it anyway: the same check). */
-const AUTH_HEADER = 'x-webhook-secret';
+export const AUTH_HEADER = 'x-webhook-secret';
 
 /** Finished or running executions of a workflow, counted through the public API. */
 async function executionCount(n8n: N8nInstance, workflowId: string): Promise<number> {
