@@ -109,6 +109,11 @@ export const WEBHOOK_SETTINGS: Array<{ label: string; env: Record<string, string
 	},
 ];
 
+/** BENCH_SETTINGS=0,3: some of the four (one n8n each), e.g. one per locked run on a shared machine; all by default. */
+export function chosenWebhookSettings(): typeof WEBHOOK_SETTINGS {
+	return process.env.BENCH_SETTINGS ? process.env.BENCH_SETTINGS.split(',').map((i) => WEBHOOK_SETTINGS[Number(i)]) : WEBHOOK_SETTINGS;
+}
+
 /** utime + stime of a process, all its threads, in ms (Linux clock ticks of 10 ms). */
 export function processCpuMs(pid: number): number {
 	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

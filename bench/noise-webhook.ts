@@ -8,7 +8,7 @@
  *   BENCH_SETTINGS=1 BENCH_SECONDS=12 BENCH_ROUNDS=3 NOISE_REPEATS=4 npx tsx bench/noise-webhook.ts
  */
 import { N8nInstance } from '../test/harness/n8n';
-import { ensurePacked, fmt, log, settle, WEBHOOK_SETTINGS } from './lib';
+import { chosenWebhookSettings, ensurePacked, fmt, log, settle } from './lib';
 import { request, setUpWebhookNode, uniqueRequests } from './targets';
 import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
@@ -47,10 +47,9 @@ async function noise(setting: { label: string; env: Record<string, string> }, se
 if (require.main === module) {
 	const seconds = Number(process.env.BENCH_SECONDS ?? 12);
 	const repeats = Number(process.env.NOISE_REPEATS ?? 4);
-	const chosen = process.env.BENCH_SETTINGS ? process.env.BENCH_SETTINGS.split(',').map((i) => WEBHOOK_SETTINGS[Number(i)]) : WEBHOOK_SETTINGS;
 	(async () => {
 		const lines: string[] = [];
-		for (const setting of chosen) lines.push(...(await noise(setting, seconds, repeats)));
+		for (const setting of chosenWebhookSettings()) lines.push(...(await noise(setting, seconds, repeats)));
 		process.stdout.write(`\n${lines.join('\n')}\n`);
 	})().catch((e: unknown) => {
 		process.stderr.write(`${String(e)}\n`);
