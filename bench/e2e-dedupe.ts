@@ -102,7 +102,7 @@ function fillProcessedData(n8n: N8nInstance, workflowId: string): void {
 }
 
 export async function benchEndToEndDedupe(version: string, options: { events: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
-	ensurePacked();
+	ensurePacked(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const n8n = await N8nInstance.start({ version, label: 'bench-e2e-dedupe', env: { ...options.env } });

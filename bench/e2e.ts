@@ -28,7 +28,7 @@ interface Delivery {
 type RunEntry = { startTime?: number; executionTime?: number };
 
 export async function benchEndToEnd(version: string, options: { deliveries: number; pdfBytes?: number; env?: Record<string, string>; label: string }): Promise<{ rows: Row[]; breakdown: string }> {
-	ensurePacked();
+	ensurePacked(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const smtp = await SmtpSink.start();

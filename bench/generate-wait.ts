@@ -29,7 +29,7 @@ async function newExecution(n8n: N8nInstance, workflowId: string, seen: Set<stri
 }
 
 export async function benchGenerateWait(version: string, options: { runs: number; pdfBytes?: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
-	ensurePacked();
+	ensurePacked(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost', pdfgorilla: { jobDurationMs: 60 * 60 * 1000, pdfSizeBytes: options.pdfBytes ?? 120_000 } });
 	const n8n = await N8nInstance.start({ version, label: 'bench-generate-wait', env: { ...webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`), ...options.env } });

@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: process memory sampling, stacks, and result rows. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -52,9 +53,18 @@ export function sampleRss(pid: number, intervalMs = 20): { stop(): { baseline: n
 }
 
 let packed = false;
+const installed = new Set<string>();
 
-/** The package packed once per benchmark run, like the e2e global setup does. */
-export function ensurePacked(): void {
+/**
+ * Like the e2e global setup: n8n `version` installed into .cache/n8n if it is not yet (a fresh
+ * clone has none), and the package packed, each once per benchmark run.
+ */
+export function ensurePacked(version: string): void {
+	if (!installed.has(version)) {
+		const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), version], { stdio: ['ignore', 'ignore', 'inherit'] });
+		if (install.status !== 0) throw new Error(`installing n8n ${version} failed`);
+		installed.add(version);
+	}
 	if (packed) return;
 	process.env.E2E_PACKAGE_TARBALL = packPackage();
 	process.env.E2E_TEST_CA_DIR = join(repoRoot, '.cache', 'test-ca');
@@ -64,7 +74,7 @@ export function ensurePacked(): void {
 export async function startStack(
 	options: Omit<StartOptions, 'version'> & { version: string },
 ): Promise<{ n8n: N8nInstance; fake: FakeProviders; caPem: string }> {
-	ensurePacked();
+	ensurePacked(options.version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca });
 	const n8n = await N8nInstance.start(options);

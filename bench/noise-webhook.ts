@@ -12,9 +12,11 @@ import { chosenWebhookSettings, ensurePacked, fmt, log, settle } from './lib';
 import { request, setUpWebhookNode, uniqueRequests } from './targets';
 import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
+const VERSION = '2.41.1';
+
 async function noise(setting: { label: string; env: Record<string, string> }, seconds: number, repeats: number): Promise<string[]> {
-	ensurePacked();
-	const n8n = await N8nInstance.start({ version: '2.41.1', label: 'bench-noise', env: { ...setting.env } });
+	ensurePacked(VERSION);
+	const n8n = await N8nInstance.start({ version: VERSION, label: 'bench-noise', env: { ...setting.env } });
 	const out: string[] = [];
 	const half = Math.max(1, Math.round(seconds / 2));
 	try {

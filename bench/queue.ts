@@ -25,7 +25,7 @@ export async function benchQueue(
 	version: string,
 	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
 ): Promise<Row[]> {
-	ensurePacked();
+	ensurePacked(version);
 	const cluster = await QueueCluster.start({ version, workers: 0, webhooks: 1, env: { ...options.env } });
 	const half = Math.max(1, Math.round(options.seconds / 2));
 	const results: Array<{ name: TargetName; r: Record<string, LoadResult> }> = [];

@@ -239,7 +239,7 @@ export async function benchWebhooks(
 	version: string,
 	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
 ): Promise<Row[]> {
-	ensurePacked();
+	ensurePacked(version);
 	const n8n = await N8nInstance.start({ version, label: 'bench-webhook', env: { ...options.env } });
 	const rows: Row[] = [];
 	const half = Math.max(1, Math.round(options.seconds / 2));

@@ -41,7 +41,7 @@ const fit: Array<{ panel: string; scrolling: string[] }> = [];
 
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	ensurePacked();
+	ensurePacked('2.41.1');
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const smtp = await SmtpSink.start();
