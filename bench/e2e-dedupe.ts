@@ -22,7 +22,7 @@ import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders, type FakeProviders } from '../test/providers';
 import { PERSISTED_EVENTS } from '../core/actions/processed';
-import { ensurePacked, fmt, log, type Row } from './lib';
+import { ensureN8nAndPackage, fmt, log, type Row } from './lib';
 
 const SECRET = 'bench-e2e-dedupe-pdfgorilla-secret-0123456789abcdef';
 const CONCURRENCY = 10;
@@ -102,7 +102,7 @@ function fillProcessedData(n8n: N8nInstance, workflowId: string): void {
 }
 
 export async function benchEndToEndDedupe(version: string, options: { events: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
-	ensurePacked(version);
+	ensureN8nAndPackage(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const n8n = await N8nInstance.start({ version, label: 'bench-e2e-dedupe', env: { ...options.env } });

@@ -13,7 +13,7 @@ import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensurePacked, fmt, log, percentile, type Row } from './lib';
+import { ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
 
 const SECRET = 'bench-e2e-pdfgorilla-secret-0123456789abcdef';
 const EXAMPLE = 'pdfgorilla-email-pdf.json';
@@ -28,7 +28,7 @@ interface Delivery {
 type RunEntry = { startTime?: number; executionTime?: number };
 
 export async function benchEndToEnd(version: string, options: { deliveries: number; pdfBytes?: number; env?: Record<string, string>; label: string }): Promise<{ rows: Row[]; breakdown: string }> {
-	ensurePacked(version);
+	ensureN8nAndPackage(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const smtp = await SmtpSink.start();

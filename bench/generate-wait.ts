@@ -13,7 +13,7 @@ import { delay, N8nInstance, type ExecutionSummary, webhookUrlVariable } from '.
 import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE, triggerNode } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensurePacked, fmt, log, percentile, type Row } from './lib';
+import { ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
 
 const PUBLIC_ORIGIN = 'https://n8n.example.com';
 const SECRET = 'bench-generate-wait-secret-0123456789abcdef';
@@ -29,7 +29,7 @@ async function newExecution(n8n: N8nInstance, workflowId: string, seen: Set<stri
 }
 
 export async function benchGenerateWait(version: string, options: { runs: number; pdfBytes?: number; env?: Record<string, string>; label: string }): Promise<Row[]> {
-	ensurePacked(version);
+	ensureN8nAndPackage(version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost', pdfgorilla: { jobDurationMs: 60 * 60 * 1000, pdfSizeBytes: options.pdfBytes ?? 120_000 } });
 	const n8n = await N8nInstance.start({ version, label: 'bench-generate-wait', env: { ...webhookUrlVariable(version, `${PUBLIC_ORIGIN}/`), ...options.env } });

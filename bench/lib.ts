@@ -59,7 +59,7 @@ const installed = new Set<string>();
  * Like the e2e global setup: n8n `version` installed into .cache/n8n if it is not yet (a fresh
  * clone has none), and the package packed, each once per benchmark run.
  */
-export function ensurePacked(version: string): void {
+export function ensureN8nAndPackage(version: string): void {
 	if (!installed.has(version)) {
 		const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), version], { stdio: ['ignore', 'ignore', 'inherit'] });
 		if (install.status !== 0) throw new Error(`installing n8n ${version} failed`);
@@ -74,7 +74,7 @@ export function ensurePacked(version: string): void {
 export async function startStack(
 	options: Omit<StartOptions, 'version'> & { version: string },
 ): Promise<{ n8n: N8nInstance; fake: FakeProviders; caPem: string }> {
-	ensurePacked(options.version);
+	ensureN8nAndPackage(options.version);
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca });
 	const n8n = await N8nInstance.start(options);

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 
 import { N8nInstance } from '../test/harness/n8n';
 import { n8nDir } from '../test/harness/versions';
-import { ensurePacked, log, nowUs, processCpuMs, settle, WEBHOOK_SETTINGS } from './lib';
+import { ensureN8nAndPackage, log, nowUs, processCpuMs, settle, WEBHOOK_SETTINGS } from './lib';
 import { TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 import { loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
@@ -147,7 +147,7 @@ export async function profilePair(
 	setting: { label: string; env: Record<string, string> },
 	options: { seconds: number; rounds: number; plain: boolean; forged: boolean; count: boolean },
 ): Promise<string> {
-	ensurePacked(VERSION);
+	ensureN8nAndPackage(VERSION);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'));
 	const countsPrefix = options.count ? join(dir, 'call-counts') : undefined;
 	const preload = countsPrefix ? ` --require=${join(__dirname, 'count-calls.cjs')}` : '';

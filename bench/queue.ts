@@ -12,7 +12,7 @@
  * side comes next.
  */
 import { QueueCluster } from '../test/harness/queue';
-import { ensurePacked, fmt, log, settle, type Row } from './lib';
+import { ensureN8nAndPackage, fmt, log, settle, type Row } from './lib';
 import { request, setUpTrigger, setUpWebhookNode, TARGET_NAMES, TARGETS, uniqueRequests, type TargetName } from './targets';
 import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth, type LoadResult } from './webhook';
 
@@ -25,7 +25,7 @@ export async function benchQueue(
 	version: string,
 	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
 ): Promise<Row[]> {
-	ensurePacked(version);
+	ensureN8nAndPackage(version);
 	const cluster = await QueueCluster.start({ version, workers: 0, webhooks: 1, env: { ...options.env } });
 	const half = Math.max(1, Math.round(options.seconds / 2));
 	const results: Array<{ name: TargetName; r: Record<string, LoadResult> }> = [];

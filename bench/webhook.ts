@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 
 import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
-import { chosenWebhookSettings, ensurePacked, fmt, log, percentile, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
+import { chosenWebhookSettings, ensureN8nAndPackage, fmt, log, percentile, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
 import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 
 /** The four settings every webhook row is measured in (in lib.ts: the profiler runs them too). */
@@ -239,7 +239,7 @@ export async function benchWebhooks(
 	version: string,
 	options: { seconds: number; env?: Record<string, string>; label: string; targets?: TargetName[] },
 ): Promise<Row[]> {
-	ensurePacked(version);
+	ensureN8nAndPackage(version);
 	const n8n = await N8nInstance.start({ version, label: 'bench-webhook', env: { ...options.env } });
 	const rows: Row[] = [];
 	const half = Math.max(1, Math.round(options.seconds / 2));

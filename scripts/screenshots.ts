@@ -22,7 +22,7 @@ import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { ensurePacked } from '../bench/lib';
+import { ensureN8nAndPackage } from '../bench/lib';
 import { prepareExample, type ExampleNode } from '../test/harness/examples';
 import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
@@ -41,7 +41,7 @@ const fit: Array<{ panel: string; scrolling: string[] }> = [];
 
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	ensurePacked('2.41.1');
+	ensureN8nAndPackage('2.41.1');
 	const ca = await createTestCa(join(repoRoot, '.cache', 'test-ca'));
 	const fake = await startFakeProviders({ tls: ca, publicHost: 'localhost' });
 	const smtp = await SmtpSink.start();
