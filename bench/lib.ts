@@ -1,5 +1,4 @@
 /** Shared pieces of the benchmarks: process memory sampling, stacks, and result rows. */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,7 +6,7 @@ import { createTestCa, startFakeProviders, type FakeProviders } from '../test/pr
 import { N8nInstance, type StartOptions } from '../test/harness/n8n';
 import { packPackage } from '../test/harness/package';
 import { delay } from '../test/harness/processes';
-import { repoRoot } from '../test/harness/versions';
+import { installN8nVersions, repoRoot } from '../test/harness/versions';
 
 export interface Row {
 	benchmark: string;
@@ -61,8 +60,7 @@ const installed = new Set<string>();
  */
 export function ensureN8nAndPackage(version: string): void {
 	if (!installed.has(version)) {
-		const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), version], { stdio: ['ignore', 'ignore', 'inherit'] });
-		if (install.status !== 0) throw new Error(`installing n8n ${version} failed`);
+		installN8nVersions([version]);
 		installed.add(version);
 	}
 	if (packed) return;

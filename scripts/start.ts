@@ -16,14 +16,13 @@
  *   N8N_LOCAL_DIR=/path                   where the local n8n keeps its data (default .n8n-local/<version>)
  *   NODE_EXTRA_CA_CERTS=/path/ca.pem      a private CA for self-hosted services (passed on to n8n)
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { N8nInstance, runN8nCli, n8nEnvironment, webhookUrlVariable } from '../test/harness/n8n';
 import { installPackageInto, packDir, packPackage } from '../test/harness/package';
-import { isV1, repoRoot, SUPPORTED_VERSIONS } from '../test/harness/versions';
+import { installN8nVersions, isV1, repoRoot, SUPPORTED_VERSIONS } from '../test/harness/versions';
 
 const PACKAGE = 'n8n-nodes-pdf-webhooks';
 
@@ -35,8 +34,7 @@ async function main(): Promise<void> {
 	mkdirSync(userFolder, { recursive: true });
 
 	step(`Installing n8n ${version} (cached after the first run)`);
-	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), version], { stdio: 'inherit' });
-	if (install.status !== 0) throw new Error('installing n8n failed');
+	installN8nVersions([version]);
 
 	step(`Building and packing ${PACKAGE}, installing it into ${join(userFolder, '.n8n', 'nodes')}`);
 	const tarball = packPackage();

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import { createTestCa } from '../providers/tls';
 import { packPackage } from './package';
 import { claimScratchRoot, sweepEndedRuns } from './scratch';
-import { repoRoot, versionsUnderTest } from './versions';
+import { installN8nVersions, repoRoot, versionsUnderTest } from './versions';
 
 /** Once per e2e run: make sure the n8n versions are installed, and pack this package. */
 export default async function globalSetup(): Promise<void> {
@@ -12,10 +11,7 @@ export default async function globalSetup(): Promise<void> {
 	for (const dir of sweepEndedRuns()) console.error(`[e2e] removed ${dir}, left by a run that ended without its teardown`);
 	claimScratchRoot(process.pid);
 	const versions = versionsUnderTest();
-	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), ...versions], {
-		stdio: 'inherit',
-	});
-	if (install.status !== 0) throw new Error(`installing n8n ${versions.join(', ')} failed`);
+	installN8nVersions(versions);
 	process.env.E2E_PACKAGE_TARBALL = packPackage();
 	// Fake providers serve HTTPS with this CA; n8n trusts it through NODE_EXTRA_CA_CERTS.
 	process.env.E2E_TEST_CA_DIR = join(repoRoot, '.cache', 'test-ca');

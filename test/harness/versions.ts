@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,4 +41,13 @@ export function nodeBinDir(version: N8nVersion): string | undefined {
 
 export function isV1(version: N8nVersion): boolean {
 	return version.startsWith('1.');
+}
+
+/**
+ * Installs these n8n versions into the cache if they are not there yet (scripts/install-n8n.mjs;
+ * quick when they are). What the script prints goes to stderr: a benchmark's stdout is its table.
+ */
+export function installN8nVersions(versions: N8nVersion[]): void {
+	const install = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'install-n8n.mjs'), ...versions], { stdio: ['ignore', 2, 'inherit'] });
+	if (install.status !== 0) throw new Error(`installing n8n ${versions.join(', ')} failed`);
 }
