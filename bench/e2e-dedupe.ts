@@ -22,7 +22,7 @@ import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders, type FakeProviders } from '../test/providers';
 import { PERSISTED_EVENTS } from '../core/actions/processed';
-import { ensureN8nAndPackage, fmt, log, type Row } from './lib';
+import { BENCH_N8N_VERSION, ensureN8nAndPackage, fmt, log, type Row } from './lib';
 
 const SECRET = 'bench-e2e-dedupe-pdfgorilla-secret-0123456789abcdef';
 const CONCURRENCY = 10;
@@ -160,7 +160,7 @@ export async function benchEndToEndDedupe(version: string, options: { events: nu
 }
 
 if (require.main === module) {
-	benchEndToEndDedupe('2.41.1', {
+	benchEndToEndDedupe(BENCH_N8N_VERSION, {
 		events: Number(process.env.BENCH_E2E_DEDUPE_EVENTS ?? 150),
 		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
 		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },

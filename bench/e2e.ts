@@ -13,7 +13,7 @@ import { N8nInstance } from '../test/harness/n8n';
 import { SmtpSink } from '../test/harness/smtp';
 import { repoRoot } from '../test/harness/versions';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
+import { BENCH_N8N_VERSION, ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
 
 const SECRET = 'bench-e2e-pdfgorilla-secret-0123456789abcdef';
 const EXAMPLE = 'pdfgorilla-email-pdf.json';
@@ -120,7 +120,7 @@ export async function benchEndToEnd(version: string, options: { deliveries: numb
 }
 
 if (require.main === module) {
-	benchEndToEnd('2.41.1', { deliveries: Number(process.env.BENCH_E2E_DELIVERIES ?? 20), label: 'default settings' })
+	benchEndToEnd(BENCH_N8N_VERSION, { deliveries: Number(process.env.BENCH_E2E_DELIVERIES ?? 20), label: 'default settings' })
 		.then(({ rows, breakdown }) => {
 			for (const r of rows) process.stdout.write(`${r.benchmark}: ${r.ours}\n`);
 			process.stdout.write(`${breakdown}\n`);

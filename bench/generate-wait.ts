@@ -13,7 +13,7 @@ import { delay, N8nInstance, type ExecutionSummary, webhookUrlVariable } from '.
 import { repoRoot } from '../test/harness/versions';
 import { linearWorkflow, newWebhookId, PACKAGE, triggerNode } from '../test/harness/workflows';
 import { createTestCa, sendWebhook, startFakeProviders } from '../test/providers';
-import { ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
+import { BENCH_N8N_VERSION, ensureN8nAndPackage, fmt, log, percentile, type Row } from './lib';
 
 const PUBLIC_ORIGIN = 'https://n8n.example.com';
 const SECRET = 'bench-generate-wait-secret-0123456789abcdef';
@@ -115,7 +115,7 @@ export async function benchGenerateWait(version: string, options: { runs: number
 }
 
 if (require.main === module) {
-	benchGenerateWait('2.41.1', { runs: Number(process.env.BENCH_GENERATE_WAIT_RUNS ?? 15), label: 'default settings' })
+	benchGenerateWait(BENCH_N8N_VERSION, { runs: Number(process.env.BENCH_GENERATE_WAIT_RUNS ?? 15), label: 'default settings' })
 		.then((rows) => {
 			for (const r of rows) process.stdout.write(`| ${r.benchmark} | ${r.ours} | ${r.baseline} | ${fmt(r.ratio, 2)}× | ${r.goal} | — |\n`);
 		})

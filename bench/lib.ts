@@ -51,6 +51,9 @@ export function sampleRss(pid: number, intervalMs = 20): { stop(): { baseline: n
 	};
 }
 
+/** The n8n every benchmark runs on (the newest supported version that installs). */
+export const BENCH_N8N_VERSION = '2.41.1';
+
 let packed = false;
 const installed = new Set<string>();
 

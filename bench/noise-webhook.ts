@@ -8,15 +8,13 @@
  *   BENCH_SETTINGS=1 BENCH_SECONDS=12 BENCH_ROUNDS=3 NOISE_REPEATS=4 npx tsx bench/noise-webhook.ts
  */
 import { N8nInstance } from '../test/harness/n8n';
-import { chosenWebhookSettings, ensureN8nAndPackage, fmt, log, settle } from './lib';
+import { BENCH_N8N_VERSION, chosenWebhookSettings, ensureN8nAndPackage, fmt, log, settle } from './lib';
 import { request, setUpWebhookNode, uniqueRequests } from './targets';
 import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
 
-const VERSION = '2.41.1';
-
 async function noise(setting: { label: string; env: Record<string, string> }, seconds: number, repeats: number): Promise<string[]> {
-	ensureN8nAndPackage(VERSION);
-	const n8n = await N8nInstance.start({ version: VERSION, label: 'bench-noise', env: { ...setting.env } });
+	ensureN8nAndPackage(BENCH_N8N_VERSION);
+	const n8n = await N8nInstance.start({ version: BENCH_N8N_VERSION, label: 'bench-noise', env: { ...setting.env } });
 	const out: string[] = [];
 	const half = Math.max(1, Math.round(seconds / 2));
 	try {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { benchConcurrentDownloads, benchDownloads } from './download';
+import { BENCH_N8N_VERSION } from './lib';
 import { readMainProfile, summarise } from './profile-webhook';
 
 const sizes = (process.env.BENCH_SIZES_MB ?? '500').split(',').map(Number);
@@ -20,7 +21,7 @@ const concurrent = Number(process.env.BENCH_CONCURRENT ?? 0);
 /** BENCH_CONCURRENT=8 BENCH_SIZES_MB=200: one batch per side, ours and the HTTP Request node, per MB of the batch. */
 async function profileConcurrent(): Promise<void> {
 	const sideWindows: Array<['ours' | 'control', [number, number]]> = [];
-	const { rows } = await benchConcurrentDownloads(process.env.BENCH_N8N_VERSION ?? '2.41.1', {
+	const { rows } = await benchConcurrentDownloads(process.env.BENCH_N8N_VERSION ?? BENCH_N8N_VERSION, {
 		count: concurrent,
 		sizeMb: sizes[0],
 		rounds: 1,
@@ -40,7 +41,7 @@ if (concurrent > 1) {
 		process.stderr.write(`${String(e)}\n`);
 		process.exit(1);
 	});
-} else benchDownloads(process.env.BENCH_N8N_VERSION ?? '2.41.1', sizes, {
+} else benchDownloads(process.env.BENCH_N8N_VERSION ?? BENCH_N8N_VERSION, sizes, {
 	env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=500` },
 	onWindow: (sizeMb, window) => windows.push([sizeMb, window]),
 })

@@ -25,11 +25,9 @@ import { join } from 'node:path';
 
 import { N8nInstance } from '../test/harness/n8n';
 import { n8nDir } from '../test/harness/versions';
-import { ensureN8nAndPackage, log, nowUs, processCpuMs, settle, WEBHOOK_SETTINGS } from './lib';
+import { BENCH_N8N_VERSION, ensureN8nAndPackage, log, nowUs, processCpuMs, settle, WEBHOOK_SETTINGS } from './lib';
 import { TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 import { loadEach, setUpWebhookNodeWithHeaderAuth } from './webhook';
-
-const VERSION = '2.41.1';
 
 interface ProfileNode {
 	id: number;
@@ -147,17 +145,17 @@ export async function profilePair(
 	setting: { label: string; env: Record<string, string> },
 	options: { seconds: number; rounds: number; plain: boolean; forged: boolean; count: boolean },
 ): Promise<string> {
-	ensureN8nAndPackage(VERSION);
+	ensureN8nAndPackage(BENCH_N8N_VERSION);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'));
 	const countsPrefix = options.count ? join(dir, 'call-counts') : undefined;
 	const preload = countsPrefix ? ` --require=${join(__dirname, 'count-calls.cjs')}` : '';
 	const n8n = await N8nInstance.start({
-		version: VERSION,
+		version: BENCH_N8N_VERSION,
 		label: 'profile-webhook',
 		env: {
 			...setting.env,
 			NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=250${preload}`,
-			...(countsPrefix ? { N8N_CALL_COUNTS_FILE: countsPrefix, N8N_CALL_COUNTS_ROOT: join(n8nDir(VERSION), 'node_modules') } : {}),
+			...(countsPrefix ? { N8N_CALL_COUNTS_FILE: countsPrefix, N8N_CALL_COUNTS_ROOT: join(n8nDir(BENCH_N8N_VERSION), 'node_modules') } : {}),
 		},
 	});
 	const sides: Side[] = [];
@@ -200,7 +198,7 @@ export async function profilePair(
 	const { file, profile } = readMainProfile(dir);
 	const [theirs, ours] = sides;
 	const times = sides.map((s) => ({ side: s, byFunction: sampleTimes(profile, s.windows, frameKey), byPackage: sampleTimes(profile, s.windows, (f) => packageOf(f.url)) }));
-	const out: string[] = [`=== ${TARGETS[target].label} vs n8n's Webhook node with Header Auth, n8n ${VERSION}, ${setting.label}${options.forged ? ', every request forged' : ''} (${options.rounds} round(s) of ${options.seconds} s windows; profile ${file})`];
+	const out: string[] = [`=== ${TARGETS[target].label} vs n8n's Webhook node with Header Auth, n8n ${BENCH_N8N_VERSION}, ${setting.label}${options.forged ? ', every request forged' : ''} (${options.rounds} round(s) of ${options.seconds} s windows; profile ${file})`];
 	for (const { side, byFunction } of times) {
 		const calls = Object.entries(side.calls)
 			.map(([k, v]) => `${k} ${(v / side.requests).toFixed(2)}`)

@@ -12,7 +12,7 @@
  * side comes next.
  */
 import { QueueCluster } from '../test/harness/queue';
-import { ensureN8nAndPackage, fmt, log, settle, type Row } from './lib';
+import { BENCH_N8N_VERSION, ensureN8nAndPackage, fmt, log, settle, type Row } from './lib';
 import { request, setUpTrigger, setUpWebhookNode, TARGET_NAMES, TARGETS, uniqueRequests, type TargetName } from './targets';
 import { alternateSides, AUTH_HEADER, loadEach, setUpWebhookNodeWithHeaderAuth, type LoadResult } from './webhook';
 
@@ -84,7 +84,7 @@ if (require.main === module) {
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	(async () => {
 		for (const setting of QUEUE_SETTINGS) {
-			for (const r of await benchQueue('2.41.1', { seconds, targets, label: setting.label, env: setting.env })) {
+			for (const r of await benchQueue(BENCH_N8N_VERSION, { seconds, targets, label: setting.label, env: setting.env })) {
 				process.stdout.write(`${r.benchmark}: ours ${r.ours}, baseline ${r.baseline}, ratio ${r.ratio.toFixed(2)}\n`);
 			}
 		}

@@ -1,8 +1,9 @@
 import { benchConcurrentDownloads, benchDownloads } from './download';
+import { BENCH_N8N_VERSION } from './lib';
 
 // BENCH_CONCURRENT=8 BENCH_SIZES_MB=200: that many downloads of the (first) size at once.
 const sizes = (process.env.BENCH_SIZES_MB ?? '10,500').split(',').map(Number);
-const version = process.env.BENCH_N8N_VERSION ?? '2.41.1';
+const version = process.env.BENCH_N8N_VERSION ?? BENCH_N8N_VERSION;
 const concurrent = Number(process.env.BENCH_CONCURRENT ?? 0);
 const run = concurrent > 1
 	? benchConcurrentDownloads(version, { count: concurrent, sizeMb: sizes[0], rounds: Number(process.env.BENCH_DOWNLOAD_ROUNDS ?? 2) })

@@ -24,14 +24,13 @@ import { benchConcurrentDownloads, benchDownloads } from './download';
 import { benchEndToEnd } from './e2e';
 import { benchEndToEndDedupe } from './e2e-dedupe';
 import { benchGenerateWait } from './generate-wait';
-import { fmt, log, type Row } from './lib';
+import { BENCH_N8N_VERSION, fmt, log, type Row } from './lib';
 import { benchQueue, QUEUE_SETTINGS } from './queue';
 import type { TargetName } from './targets';
 import { benchRejections } from './reject';
 import { benchVerify } from './verify';
 import { benchWebhooks, WEBHOOK_SETTINGS } from './webhook';
 
-const VERSION = '2.41.1';
 const LAZY = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
 
 interface Section {
@@ -44,7 +43,7 @@ function machine(): string[] {
 	const cpu = cpus();
 	let n8nNode = '?';
 	try {
-		n8nNode = execSync(`${nodeExecutable(VERSION)} --version`).toString().trim();
+		n8nNode = execSync(`${nodeExecutable(BENCH_N8N_VERSION)} --version`).toString().trim();
 	} catch {
 		// reported as unknown
 	}
@@ -53,7 +52,7 @@ function machine(): string[] {
 		`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
 		`- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB`,
 		`- Node: ${process.version} (benchmark process, load generator autocannon ${autocannonVersion}); n8n runs on ${n8nNode}`,
-		`- n8n: ${VERSION} (regular mode: SQLite; queue mode: PostgreSQL + Redis), binary data in filesystem mode`,
+		`- n8n: ${BENCH_N8N_VERSION} (regular mode: SQLite; queue mode: PostgreSQL + Redis), binary data in filesystem mode`,
 		`- Load: ${process.env.BENCH_SECONDS ?? 8} s per side and trigger, 10 connections, keep-alive, loopback; every trigger at its defaults (deduplication on) and every request a new, signed event, in four settings (expression engine default or lazy acquire, successful executions saved or not); rows marked "deduplication off" send one fixed body (BENCH_WEBHOOK_FIXED_BODY=1)`,
 	];
 }
@@ -98,31 +97,31 @@ async function main(): Promise<void> {
 		const rows: Row[] = [];
 		for (const setting of WEBHOOK_SETTINGS) {
 			log(`webhook throughput, ${setting.label}`);
-			rows.push(...(await benchWebhooks(VERSION, { seconds, targets, label: setting.label, env: setting.env })));
+			rows.push(...(await benchWebhooks(BENCH_N8N_VERSION, { seconds, targets, label: setting.label, env: setting.env })));
 		}
 		sections.push({ title: '1. Webhook throughput and latency, regular mode', rows });
 	}
 	if (only.has('queue')) {
 		log('queue mode');
 		const rows: Row[] = [];
-		for (const setting of QUEUE_SETTINGS) rows.push(...(await benchQueue(VERSION, { seconds, targets, label: setting.label, env: setting.env })));
+		for (const setting of QUEUE_SETTINGS) rows.push(...(await benchQueue(BENCH_N8N_VERSION, { seconds, targets, label: setting.label, env: setting.env })));
 		sections.push({ title: '1b. Queue mode', rows });
 	}
 	if (only.has('download')) {
 		log('downloads');
 		const sizes = (process.env.BENCH_SIZES_MB ?? '10,500').split(',').map(Number);
-		sections.push({ title: '3. Download through the action node (filesystem binary mode)', rows: (await benchDownloads(VERSION, sizes)).rows });
+		sections.push({ title: '3. Download through the action node (filesystem binary mode)', rows: (await benchDownloads(BENCH_N8N_VERSION, sizes)).rows });
 	}
 	if (only.has('download-concurrent')) {
 		const [count, sizeMb] = (process.env.BENCH_CONCURRENT ?? '8x200').split('x').map(Number);
 		log(`${count} concurrent ${sizeMb} MB downloads`);
-		sections.push({ title: '3b. Concurrent downloads in one n8n process', rows: (await benchConcurrentDownloads(VERSION, { count, sizeMb })).rows });
+		sections.push({ title: '3b. Concurrent downloads in one n8n process', rows: (await benchConcurrentDownloads(BENCH_N8N_VERSION, { count, sizeMb })).rows });
 	}
 	if (only.has('e2e')) {
 		log('end to end');
 		const deliveries = Number(process.env.BENCH_E2E_DELIVERIES ?? 20);
-		const standard = await benchEndToEnd(VERSION, { deliveries, label: 'default settings' });
-		const lazy = await benchEndToEnd(VERSION, { deliveries, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY });
+		const standard = await benchEndToEnd(BENCH_N8N_VERSION, { deliveries, label: 'default settings' });
+		const lazy = await benchEndToEnd(BENCH_N8N_VERSION, { deliveries, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY });
 		sections.push({ title: '4. End to end: webhook → email', rows: [...standard.rows, ...lazy.rows], extra: `${standard.breakdown}\n\n${lazy.breakdown}` });
 	}
 
@@ -131,14 +130,14 @@ async function main(): Promise<void> {
 		const events = Number(process.env.BENCH_E2E_DEDUPE_EVENTS ?? 150);
 		sections.push({
 			title: '4b. End to end: deduplication with the processed_data row empty vs full',
-			rows: await benchEndToEndDedupe(VERSION, { events, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }),
+			rows: await benchEndToEndDedupe(BENCH_N8N_VERSION, { events, label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY }),
 		});
 	}
 
 	if (only.has('generate-wait')) {
 		log('generate and wait: callback → file in the execution, against the trigger workflow');
 		const runs = Number(process.env.BENCH_GENERATE_WAIT_RUNS ?? 15);
-		sections.push({ title: '4c. Generate and Wait: callback → file in the execution', rows: await benchGenerateWait(VERSION, { runs, label: 'default settings' }) });
+		sections.push({ title: '4c. Generate and Wait: callback → file in the execution', rows: await benchGenerateWait(BENCH_N8N_VERSION, { runs, label: 'default settings' }) });
 	}
 
 	const minutes = (Date.now() - started) / 60_000;

@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 
 import { delay, N8nInstance } from '../test/harness/n8n';
 import { builtInWebhookNode, linearWorkflow, newWebhookId } from '../test/harness/workflows';
-import { chosenWebhookSettings, ensureN8nAndPackage, fmt, log, percentile, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
+import { BENCH_N8N_VERSION, chosenWebhookSettings, ensureN8nAndPackage, fmt, log, percentile, processCpuMs, settle, WEBHOOK_SETTINGS, type Row } from './lib';
 import { TARGET_NAMES, TARGETS, request, setUpTrigger, setUpWebhookNode, uniqueRequests, type BenchRequest, type TargetName } from './targets';
 
 /** The four settings every webhook row is measured in (in lib.ts: the profiler runs them too). */
@@ -336,7 +336,7 @@ if (require.main === module) {
 	const targets = process.env.BENCH_TRIGGERS ? (process.env.BENCH_TRIGGERS.split(',') as TargetName[]) : undefined;
 	(async () => {
 		const rows: Row[] = [];
-		for (const setting of chosenWebhookSettings()) rows.push(...(await benchWebhooks('2.41.1', { seconds, targets, label: setting.label, env: setting.env })));
+		for (const setting of chosenWebhookSettings()) rows.push(...(await benchWebhooks(BENCH_N8N_VERSION, { seconds, targets, label: setting.label, env: setting.env })));
 		for (const r of rows) process.stdout.write(`${r.benchmark}: ours ${r.ours}, baseline ${r.baseline}, ratio ${r.ratio.toFixed(2)} (goal ${r.goal}, met ${r.met ?? '—'})\n`);
 		if (process.env.BENCH_ROWS_FILE) writeFileSync(process.env.BENCH_ROWS_FILE, JSON.stringify(rows, null, 1));
 	})().catch((e: unknown) => {
