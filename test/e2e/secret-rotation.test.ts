@@ -29,9 +29,14 @@ const SECRET_C = 'rotation-secret-c-0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 /** Long enough after a change for every read that started before it to have expired. */
 const PAST_THE_BOUND_MS = CREDENTIAL_MEMORY.maxAgeMs + 1_000;
 
-/** n8n's reads of one credential in a stretch of its log (TypeORM's query log: one line per statement). */
+/** n8n's SELECTs of one credential in a stretch of its log (TypeORM's query log: one line per statement). */
+function credentialSelects(log: string, credentialId: string): string[] {
+	return log.split('\n').filter((line) => line.includes('credentials_entity') && line.includes(credentialId) && /\bSELECT\b/i.test(line));
+}
+
+/** n8n's reads of one credential in a stretch of its log. */
 function credentialReads(log: string, credentialId: string): number {
-	return log.split('\n').filter((line) => line.includes('credentials_entity') && line.includes(credentialId) && /\bSELECT\b/i.test(line)).length;
+	return credentialSelects(log, credentialId).length;
 }
 
 /**
@@ -40,7 +45,7 @@ function credentialReads(log: string, credentialId: string): number {
  * checks n8n runs on the credential when an execution starts.
  */
 function credentialRowReads(log: string, credentialId: string): number {
-	return log.split('\n').filter((line) => line.includes('credentials_entity') && line.includes('"CredentialsEntity"."type" = ?') && line.includes(credentialId) && /\bSELECT\b/i.test(line)).length;
+	return credentialSelects(log, credentialId).filter((line) => line.includes('"CredentialsEntity"."type" = ?')).length;
 }
 
 interface Service {
